@@ -1,0 +1,71 @@
+"""The FastAPI application factory: wires settings, storage, middleware, errors and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from kreyol_ia import __version__
+from kreyol_ia.api.errors import install_error_handlers
+from kreyol_ia.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from kreyol_ia.api.routes import health
+from kreyol_ia.config import Settings, get_settings
+from kreyol_ia.db import DatabaseManager
+from kreyol_ia.logging_setup import configure_logging
+from kreyol_ia.redis_conn import connect_redis
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; refuses (ConfigError) a production configuration without a secret."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    secret_key = settings.resolved_secret_key()
+    db = DatabaseManager(settings)
+    redis_client = connect_redis(settings.redis_dsn) if settings.redis_dsn else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+        if redis_client is not None:
+            redis_client.close()
+
+    app = FastAPI(
+        title="Kreyòl IA",
+        version=__version__,
+        description="Translation between Haitian Creole (ht), English (en) and French (fr).",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.secret_key = secret_key
+    app.state.db = db
+    app.state.redis = redis_client
+    app.state.engine_names = list
+
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-Request-ID"],
+            expose_headers=[
+                "X-Request-ID",
+                "Retry-After",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+            ],
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(health.router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for ``uvicorn --factory`` (each worker builds its app from the environment)."""
+    return create_app()

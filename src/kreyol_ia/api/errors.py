@@ -1,0 +1,105 @@
+"""One error envelope for every failure: ``{"error": {"code", "message", "request_id"}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kreyol_ia.logging_setup import request_id_var
+
+logger = logging.getLogger(__name__)
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+class APIError(Exception):
+    """An error the client can act on, with a stable machine-readable code."""
+
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        details: Any = None,
+    ):
+        super().__init__(message)
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+        self.details = details
+
+
+def error_response(
+    status_code: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    details: Any = None,
+) -> JSONResponse:
+    """Render the envelope, carrying the request id in the body and the header."""
+    request_id = request_id_var.get()
+    body: dict[str, Any] = {"code": code, "message": message, "request_id": request_id}
+    if details is not None:
+        body["details"] = details
+    all_headers = {"X-Request-ID": request_id, **(headers or {})}
+    return JSONResponse({"error": body}, status_code=status_code, headers=all_headers)
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Where and why, never the rejected input itself (it may hold a password)."""
+    return [
+        {"loc": list(err.get("loc", ())), "type": err.get("type"), "msg": err.get("msg")}
+        for err in exc.errors()
+    ]
+
+
+async def _api_error(_request: Request, exc: APIError) -> JSONResponse:
+    return error_response(exc.status_code, exc.code, exc.message, exc.headers, exc.details)
+
+
+async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        return error_response(422, "malformed_json", "The request body is not valid UTF-8 JSON.")
+    code = STATUS_CODES.get(exc.status_code, "error")
+    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    return error_response(exc.status_code, code, message, dict(exc.headers or {}))
+
+
+async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    details = _validation_details(exc)
+    if any(item["type"] == "json_invalid" for item in details):
+        return error_response(422, "malformed_json", "The request body is not valid JSON.")
+    return error_response(422, "validation_error", "The request is not valid.", details=details)
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unhandled error", exc_info=exc)
+    return error_response(500, "internal_error", "An internal error occurred.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every kind of failure through the envelope."""
+    app.add_exception_handler(APIError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

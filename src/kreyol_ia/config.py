@@ -1,0 +1,95 @@
+"""Settings: the one place that reads the environment (prefix ``KREYOL_``, ``.env`` supported)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SECRET_FILE_NAME = "secret_key"  # noqa: S105 - a file name, not a secret
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the service (for example production without a secret key)."""
+
+
+class Settings(BaseSettings):
+    """Every tunable of the service, typed and validated once at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="KREYOL_", env_file=".env", extra="ignore")
+
+    mode: Literal["development", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_recycle: int = Field(default=1800, ge=-1)
+    db_pool_pre_ping: bool = True
+    redis_url: SecretStr | None = None
+    secret_key: SecretStr | None = None
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """Accept ``a,b`` from the environment as well as a real list."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or a SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kreyol.db').resolve()}"
+
+    @property
+    def redis_dsn(self) -> str | None:
+        """The Redis URL in clear, for the client only (it may carry a password)."""
+        return self.redis_url.get_secret_value() if self.redis_url else None
+
+    def resolved_secret_key(self) -> str:
+        """The signing secret; production demands one, development keeps a generated one (0600)."""
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value()
+            if self.mode == "production" and len(value) < MIN_SECRET_LENGTH:
+                raise ConfigError(
+                    f"KREYOL_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters"
+                )
+            return value
+        if self.mode == "production":
+            raise ConfigError("KREYOL_SECRET_KEY is required in production mode")
+        return _load_or_create_dev_secret(self.data_dir / SECRET_FILE_NAME)
+
+
+def _load_or_create_dev_secret(path: Path) -> str:
+    """Read the development secret, creating it atomically with mode 0600 on first use."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    value = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(value)
+    return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings()

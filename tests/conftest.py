@@ -1,0 +1,96 @@
+"""Shared fixtures: real redis-server and PostgreSQL, migrated databases, API clients."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from kreyol_ia.api import create_app
+from kreyol_ia.config import Settings
+from kreyol_ia.db import DatabaseManager, migrate
+from tests.servers import PostgresServer, RedisServer, ServerUnavailable
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _unavailable(reason: str) -> None:
+    """In CI a missing server fails the run; on a laptop the tests that need it are skipped."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: servers are required)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    try:
+        server.start()
+    except ServerUnavailable as exc:
+        _unavailable(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    try:
+        server.start()
+    except ServerUnavailable as exc:
+        _unavailable(str(exc))
+    yield server
+    server.stop()
+
+
+def fresh_postgres_database(server: PostgresServer) -> str:
+    """A new empty database on the shared server, so tests never see each other's rows."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server.url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend (not migrated)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kreyol.db'}"
+    return fresh_postgres_database(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
+def db(database_url: str, tmp_path: Path) -> Iterator[DatabaseManager]:
+    """A migrated DatabaseManager on each backend."""
+    migrate.upgrade(database_url)
+    manager = DatabaseManager(database_url, settings=Settings(data_dir=tmp_path))
+    yield manager
+    manager.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Development settings on a migrated SQLite file in a temporary data directory."""
+    result = Settings(data_dir=tmp_path, _env_file=None)
+    migrate.upgrade(result.effective_database_url)
+    return result
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The API over HTTP semantics (httpx) without a socket."""
+    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def derive(settings: Settings, **changes: object) -> Settings:
+    """A validated copy of ``settings`` with some fields changed."""
+    return Settings(**{**settings.model_dump(), **changes}, _env_file=None)
