@@ -1,0 +1,1 @@
+"""Translation: engines, segmentation, language detection and the TranslationService."""

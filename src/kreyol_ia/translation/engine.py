@@ -1,0 +1,48 @@
+"""The engine contract every translator implements: segments in, one Result per segment out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+MatchKind = Literal["exact", "fuzzy", "glossary", "gloss", "neural", "passthrough"]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One translated segment, saying which engine made it, how it matched and how sure it is."""
+
+    text: str
+    engine: str
+    match: MatchKind
+    score: float
+    unknown: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """What an engine is, for ``GET /api/v1/engines`` and for cache keys (model version)."""
+
+    name: str
+    version: str
+    model_id: str
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A translator; engines are interchangeable behind TranslationService."""
+
+    name: str
+
+    def translate(self, segments: Sequence[str], source: str, target: str) -> list[Result]:
+        """Translate each segment; the output list is as long as the input list."""
+        ...
+
+    def languages(self) -> list[tuple[str, str]]:
+        """The (source, target) pairs this engine can translate."""
+        ...
+
+    def info(self) -> EngineInfo:
+        """Name, version and model id."""
+        ...

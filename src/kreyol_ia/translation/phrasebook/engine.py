@@ -1,0 +1,95 @@
+"""The phrasebook engine: exact memory, fuzzy memory, then rule-based glossing, with no download."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+from kreyol_ia import __version__
+from kreyol_ia.translation.engine import EngineInfo, Result
+from kreyol_ia.translation.languages import SUPPORTED_PAIRS, describe_pairs, is_supported
+from kreyol_ia.translation.phrasebook import from_kreyol, to_kreyol
+from kreyol_ia.translation.phrasebook.lexicon import Entry, Lexicon, builtin_entries
+from kreyol_ia.translation.phrasebook.memory import TranslationMemory
+from kreyol_ia.translation.phrasebook.tokens import detokenize, match_capitalisation, tokenize
+
+ImportedEntries = Callable[[str, str], tuple[int, list[Entry]]]
+
+
+def _no_imports(_source: str, _target: str) -> tuple[int, list[Entry]]:
+    return 0, []
+
+
+class PhrasebookEngine:
+    """Translates from the team's lexicon plus the operator's imported memories and glossaries."""
+
+    name = "phrasebook"
+
+    def __init__(self, fuzzy_threshold: float = 0.85, imported: ImportedEntries = _no_imports):
+        self.fuzzy_threshold = fuzzy_threshold
+        self._imported = imported
+        self._lock = threading.Lock()
+        self._memories: dict[tuple[str, str], tuple[int, TranslationMemory]] = {}
+        self._builtin: dict[tuple[str, str], list[Entry]] = {}
+
+    def languages(self) -> list[tuple[str, str]]:
+        return list(SUPPORTED_PAIRS)
+
+    def info(self) -> EngineInfo:
+        return EngineInfo(name=self.name, version=__version__, model_id="phrasebook-builtin")
+
+    def memory(self, source: str, target: str) -> TranslationMemory:
+        """The direction's memory, rebuilt only when the imported entries changed."""
+        version, imported = self._imported(source, target)
+        with self._lock:
+            cached = self._memories.get((source, target))
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            builtin = self._builtin.setdefault((source, target), builtin_entries(source, target))
+            lexicon = Lexicon([*imported, *builtin], source)
+            memory = TranslationMemory(lexicon)
+            self._memories[(source, target)] = (version, memory)
+            return memory
+
+    def translate(self, segments: Sequence[str], source: str, target: str) -> list[Result]:
+        if not is_supported(source, target):
+            raise ValueError(f"unsupported pair {source}→{target}; supported: {describe_pairs()}")
+        memory = self.memory(source, target)
+        return [self._one(segment, memory, source, target) for segment in segments]
+
+    def _one(self, segment: str, memory: TranslationMemory, source: str, target: str) -> Result:
+        if not segment.strip():
+            return Result(segment, self.name, "passthrough", 1.0)
+        exact = memory.exact(segment)
+        if exact is not None:
+            entry = memory.lexicon.lookup(segment)
+            kind = "glossary" if entry is not None and entry.origin == "glossary" else "exact"
+            return Result(self._finish(segment, exact.text), self.name, kind, 1.0)
+        fuzzy = memory.fuzzy(segment, self.fuzzy_threshold)
+        if fuzzy is not None:
+            return Result(self._finish(segment, fuzzy.text), self.name, "fuzzy", fuzzy.score)
+        return self._gloss(segment, memory.lexicon, source, target)
+
+    def _gloss(self, segment: str, lexicon: Lexicon, source: str, target: str) -> Result:
+        tokens = tokenize(segment)
+        if target == "ht":
+            units = to_kreyol.analyse(tokens, lexicon, source)
+            words = to_kreyol.generate(units, source)
+        else:
+            units = from_kreyol.analyse(tokens, lexicon, target)
+            words = from_kreyol.generate(units, target)
+        unknown = tuple(dict.fromkeys(u.src for u in units if u.tag == "UNK"))
+        word_count = sum(1 for t in tokens if t.kind == "word") or 1
+        score = round(0.6 * (1 - len(unknown) / word_count), 3)
+        kind = "gloss" if len(unknown) < word_count else "passthrough"
+        text = self._finish(segment, detokenize(words))
+        return Result(text, self.name, kind, score if kind == "gloss" else 0.0, unknown)
+
+    @staticmethod
+    def _finish(segment: str, text: str) -> str:
+        """Carry the source's capital and closing punctuation over to the output."""
+        text = match_capitalisation(segment, text.strip())
+        end = segment.rstrip()[-1:]
+        if end in {".", "?", "!"} and text and text[-1] not in ".?!":
+            text += end
+        return text

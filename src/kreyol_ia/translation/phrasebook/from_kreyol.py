@@ -1,0 +1,488 @@
+"""Kreyòl → English or French: read markers, determiners and pronouns, then inflect the target."""
+
+from __future__ import annotations
+
+from kreyol_ia.translation.phrasebook import english, french
+from kreyol_ia.translation.phrasebook.kreyol import (
+    DETERMINERS,
+    PRENOMINAL_ADJECTIVES,
+    SUBJECT_PRONOUNS,
+    TENSE_MARKERS,
+    expand_short_forms,
+)
+from kreyol_ia.translation.phrasebook.lexicon import Lexicon, as_fragment, builtin_lexicon
+from kreyol_ia.translation.phrasebook.tokens import Token
+from kreyol_ia.translation.phrasebook.units import Unit
+
+PERSON = {"mwen": 0, "ou": 1, "li": 2, "nou": 3, "yo": 5}
+PRONOUNS = {
+    "en": {
+        "subject": ["I", "you", "he", "we", "you", "they"],
+        "object": ["me", "you", "him", "us", "you", "them"],
+        "poss": ["my", "your", "his", "our", "your", "their"],
+    },
+    "fr": {
+        "subject": ["je", "tu", "il", "nous", "vous", "ils"],
+        "object": ["moi", "toi", "lui", "nous", "vous", "eux"],
+        "poss": ["", "", "", "", "", ""],
+    },
+}
+QUESTION_WORDS = {
+    "kisa": ("what", "qu'est-ce que"),
+    "kiyès": ("who", "qui"),
+    "kote": ("where", "où"),
+    "poukisa": ("why", "pourquoi"),
+    "kijan": ("how", "comment"),
+    "kouman": ("how", "comment"),
+    "kòman": ("how", "comment"),
+    "kilè": ("when", "quand"),
+    "konbyen": ("how much", "combien"),
+}
+FUNCTION_WORDS = {
+    "ak": ("and", "et"),
+    "avèk": ("with", "avec"),
+    "epi": ("and", "et"),
+    "men": ("but", "mais"),
+    "paske": ("because", "parce que"),
+    "si": ("if", "si"),
+    "pou": ("for", "pour"),
+    "sou": ("on", "sur"),
+    "anba": ("under", "sous"),
+    "nan": ("in", "dans"),
+    "lakay": ("home", "à la maison"),
+    "tou": ("also", "aussi"),
+    "deja": ("already", "déjà"),
+    "toujou": ("still", "toujours"),
+    "ankò": ("again", "encore"),
+    "anpil": ("a lot", "beaucoup"),
+    "wi": ("yes", "oui"),
+    "non": ("no", "non"),
+    "sa": ("that", "ça"),
+    "la": ("there", "là"),
+}
+MODALS = {
+    "ka": ("can", "pouvoir"),
+    "kab": ("can", "pouvoir"),
+    "kapab": ("can", "pouvoir"),
+    "dwe": ("must", "devoir"),
+    "konn": ("know", "savoir"),
+    "oblije": ("have to", "devoir"),
+}
+SERIAL_VERBS = {
+    "vle",
+    "bezwen",
+    "renmen",
+    "konn",
+    "ale",
+    "vin",
+    "vini",
+    "kòmanse",
+    "sispann",
+    "eseye",
+    "ka",
+    "kapab",
+    "fin",
+    "sot",
+    "soti",
+    "pral",
+    "ede",
+    "aprann",
+    "dwe",
+}
+_TO_AFTER = {"want", "need", "like", "love", "try", "have", "learn", "start", "forget", "decide"}
+
+
+def analyse(tokens: list[Token], lexicon: Lexicon, target: str) -> list[Unit]:
+    """Tag Kreyòl words: pronouns, markers, postposed determiners, content words."""
+    words = _expand(tokens)
+    pos_oracle = builtin_lexicon("ht", "en")
+    units: list[Unit] = []
+    i = 0
+    while i < len(words):
+        token = words[i]
+        lower = token.lower
+        if token.kind != "word":
+            tag = {"number": "NUM", "punct": "PUNCT"}.get(token.kind, "KEEP")
+            units.append(Unit(tag, token.text, token.text))
+            i += 1
+            continue
+        span, entry = lexicon.longest(words, i, min_words=2)
+        possessive = bool(units) and units[-1].tag in {"NOUN", "ADJ", "POSS"}
+        if possessive and lower in SUBJECT_PRONOUNS | DETERMINERS:
+            entry = None
+        if entry is not None and not _is_determiner_phrase(words, i, span):
+            units.append(Unit("PHRASE", as_fragment(entry.target), lower))
+            i += span
+            continue
+        units.append(_unit(token, units, words[i + 1 :], lexicon, pos_oracle, target))
+        i += 1
+    return units
+
+
+def _expand(tokens: list[Token]) -> list[Token]:
+    words = [t.lower if t.kind == "word" else t.text for t in tokens]
+    expanded = expand_short_forms(words)
+    return [
+        Token(e if t.kind == "word" and e != t.lower else t.text, t.kind)
+        for t, e in zip(tokens, expanded, strict=True)
+    ]
+
+
+def _is_determiner_phrase(words: list[Token], i: int, span: int) -> bool:
+    """``machin nan`` must be noun + determiner, not a lexicon phrase ending in ``nan``."""
+    return span == 2 and words[i + 1].lower in DETERMINERS | {"yo"}
+
+
+def _unit(
+    token: Token,
+    before: list[Unit],
+    after: list[Token],
+    lexicon: Lexicon,
+    oracle: Lexicon,
+    target: str,
+) -> Unit:
+    lower = token.lower
+    previous = before[-1] if before else None
+    nominal = (
+        previous is not None
+        and previous.tag in {"NOUN", "ADJ", "POSS"}
+        and (previous.tag != "ADJ" or previous.has("attr"))
+    )
+    column = 0 if target == "en" else 1
+    if lower in SUBJECT_PRONOUNS:
+        if nominal and lower == "yo":
+            return Unit("PLURAL", "", lower)
+        if nominal:
+            return Unit("POSS", "", lower, person=PERSON[lower])
+        return Unit("PRON", "", lower, person=PERSON[lower])
+    if lower in DETERMINERS and nominal:
+        return Unit("DEF", "", lower)
+    if lower == "sa" and after and after[0].lower in {"a", "yo"} and nominal:
+        return Unit("DEM", "", lower)
+    if lower in {"a", "yo"} and previous is not None and previous.tag == "DEM":
+        previous.feats.add("plural" if lower == "yo" else "singular")
+        return Unit("SKIP", "", lower)
+    if lower == "yon":
+        return Unit("INDEF", "", lower)
+    if lower in TENSE_MARKERS and not (lower == "a" or (lower == "ta" and nominal)):
+        return Unit(TENSE_MARKERS[lower].upper(), "", lower)
+    if lower in {"pa", "p"}:
+        return Unit("NEG", "", lower)
+    if lower == "janm":
+        return Unit("NEVER", "", lower)
+    if lower in {"se", "ye"}:
+        return Unit("COP", "", lower)
+    if lower == "èske":
+        return Unit("Q", "", lower)
+    if lower in QUESTION_WORDS and not nominal:
+        return Unit("QW", QUESTION_WORDS[lower][column], lower)
+    if lower in MODALS:
+        return Unit("MODAL", MODALS[lower][column], lower)
+    if lower in FUNCTION_WORDS:
+        return Unit("FUNC", FUNCTION_WORDS[lower][column], lower)
+    entry = lexicon.get(lower)
+    if entry is None:
+        if token.text[:1].isupper() and before:
+            return Unit("KEEP", token.text, token.text)
+        return Unit("UNK", token.text, token.text)
+    gloss = oracle.get(lower)
+    english_gloss = (gloss.target if gloss else entry.target).lower()
+    next_word = after[0].lower if after and after[0].kind == "word" else ""
+    if english_gloss in english.ADVERBS:
+        return Unit("FUNC", entry.target, lower)
+    if english_gloss in english.ADJECTIVES or english_gloss.startswith("be "):
+        attr = nominal or (lower in PRENOMINAL_ADJECTIVES and bool(next_word))
+        return Unit("ADJ", entry.target, lower, {"attr"} if attr else set())
+    before_tag = previous.tag if previous is not None else ""
+    verbal = before_tag in {"PRON", "NEG", "PAST", "PROG", "FUT", "COND", "MODAL", "NEVER", "NP"}
+    if before_tag == "VERB" and previous is not None:
+        verbal = previous.src in SERIAL_VERBS and next_word not in DETERMINERS | {"yo"}
+    if before_tag == "POSS":
+        verbal = True
+    if before_tag == "FUT" and previous is not None and previous.src in {"pral", "prale"}:
+        verbal = (gloss.target.split(" ")[0] if gloss else "") in english.VERBS
+    if verbal or (previous is None and not after):
+        return Unit("VERB", _sense(lexicon, lower, True, target), lower)
+    return Unit("NOUN", _sense(lexicon, lower, False, target), lower)
+
+
+def _is_verb(word: str, target: str) -> bool:
+    head = word.split(" ")[0]
+    return head in english.VERBS if target == "en" else head.endswith(("er", "ir", "re", "oir"))
+
+
+def _sense(lexicon: Lexicon, key: str, verb: bool, target: str) -> str:
+    """Pick the verb or the noun reading when a Kreyòl word has both (mache: walk, market)."""
+    for entry in lexicon.alternatives(key):
+        if _is_verb(entry.target, target) == verb:
+            return entry.target
+    entry = lexicon.get(key)
+    return entry.target if entry is not None else key
+
+
+def generate(units: list[Unit], target: str) -> list[str]:
+    """Group noun phrases, then render each clause in the target language."""
+    units = _noun_phrases([u for u in units if u.tag != "SKIP"], target)
+    out: list[str] = []
+    clause: list[Unit] = []
+    question = any(u.tag == "PUNCT" and u.out == "?" for u in units)
+    for unit in units:
+        if unit.tag in {"PUNCT"} or (unit.tag == "FUNC" and unit.src in {"epi", "men", "paske"}):
+            out += _clause(clause, target, question)
+            out.append(unit.out)
+            clause = []
+        else:
+            clause.append(unit)
+    return out + _clause(clause, target, question)
+
+
+def _noun_phrases(units: list[Unit], target: str) -> list[Unit]:
+    out: list[Unit] = []
+    i = 0
+    while i < len(units):
+        if units[i].tag in {"NOUN", "INDEF", "NUM"} or (
+            units[i].tag == "ADJ"
+            and units[i].has("attr")
+            and i + 1 < len(units)
+            and units[i + 1].tag == "NOUN"
+        ):
+            j = i
+            while j < len(units) and (
+                units[j].tag in {"NOUN", "INDEF", "NUM", "POSS", "DEF", "DEM", "PLURAL"}
+                or (units[j].tag == "ADJ" and units[j].has("attr"))
+            ):
+                j += 1
+                if units[j - 1].tag in {"DEF", "DEM", "PLURAL"}:
+                    break
+            if any(u.tag == "NOUN" for u in units[i:j]):
+                out.append(_render_np(units[i:j], target))
+                i = j
+                continue
+        out.append(units[i])
+        i += 1
+    return out
+
+
+def _render_np(group: list[Unit], target: str) -> Unit:
+    nouns = [u.out for u in group if u.tag == "NOUN"]
+    adjs = [u.out for u in group if u.tag == "ADJ"]
+    number = next((u.out for u in group if u.tag == "NUM"), "")
+    plural = (
+        any(u.tag == "PLURAL" for u in group)
+        or any(u.tag == "DEM" and u.has("plural") for u in group)
+        or (number not in {"", "1"})
+    )
+    poss = next((u for u in group if u.tag == "POSS"), None)
+    dem = any(u.tag == "DEM" for u in group)
+    definite = any(u.tag in {"DEF", "PLURAL"} for u in group)
+    indefinite = any(u.tag == "INDEF" for u in group)
+    if target == "en":
+        head = " ".join(reversed(nouns))
+        if plural:
+            head = english.plural(head)
+        body = " ".join([*adjs, head])
+        if poss is not None:
+            text = f"{PRONOUNS['en']['poss'][poss.person]} {body}"
+        elif dem:
+            text = f"{'these' if plural else 'this'} {body}"
+        elif number:
+            text = f"{number} {body}"
+        elif definite:
+            text = f"the {body}"
+        elif indefinite:
+            text = f"{english.article_for(body)} {body}"
+        else:
+            text = body
+    else:
+        head = " ".join(nouns[:1] + [f"de {n}" for n in nouns[1:]])
+        pre = [a for a in adjs if a in french.PRE_NOUN_ADJECTIVES]
+        post = [a for a in adjs if a not in french.PRE_NOUN_ADJECTIVES]
+        body = " ".join([*pre, head, *post])
+        if plural and not number:
+            body = " ".join(w if w.endswith(("s", "x")) else w + "s" for w in body.split())
+        if poss is not None:
+            text = french.possessive(poss.person, body, plural)
+        elif dem:
+            text = f"{_french_demonstrative(body, plural)} {body}"
+        elif number:
+            text = f"{number} {body}"
+        elif definite:
+            text = french.definite(body, plural, head)
+        elif indefinite:
+            text = french.indefinite(body, head)
+        else:
+            text = body
+    person = 5 if plural else 2
+    bare = {"bare"} if text == body and not plural else set()
+    return Unit("NP", text, " ".join(u.src for u in group), bare, person=person)
+
+
+def _french_demonstrative(body: str, plural: bool) -> str:
+    if plural:
+        return "ces"
+    if body.startswith(french.VOWEL_START):
+        return "cet"
+    return "cette" if french.is_feminine(body) else "ce"
+
+
+def _clause(units: list[Unit], target: str, question: bool) -> list[str]:
+    """Subject, tense/aspect/negation markers and predicate, inflected for the target."""
+    if not units:
+        return []
+    lead: list[Unit] = []
+    while units and units[0].tag in {"Q", "QW"}:
+        lead.append(units.pop(0))
+    subject = units[0] if units and units[0].tag in {"PRON", "NP", "KEEP"} else None
+    rest = units[1:] if subject is not None else units
+    flags: set[str] = set()
+    modal = ""
+    while rest and rest[0].tag in {"NEG", "PAST", "PROG", "FUT", "COND", "MODAL", "NEVER"}:
+        marker = rest.pop(0)
+        if marker.tag == "MODAL":
+            modal = marker.out
+        else:
+            flags.add(marker.tag)
+            flags.add(marker.src)
+    copula = bool(rest) and rest[0].tag == "COP"
+    if copula:
+        rest = rest[1:]
+    render = _english if target == "en" else _french
+    return render(lead, subject, flags, modal, copula, rest, question)
+
+
+def _english(
+    lead: list[Unit],
+    subject: Unit | None,
+    flags: set[str],
+    modal: str,
+    copula: bool,
+    rest: list[Unit],
+    question: bool,
+) -> list[str]:
+    person = subject.person if subject is not None else 2
+    subj = _subject_text(subject, "en")
+    verb = rest[0] if rest and rest[0].tag == "VERB" else None
+    tail = [_object_text(u, "en") for u in (rest[1:] if verb else rest)]
+    if copula and rest and rest[0].has("bare") and tail:
+        tail[0] = f"{english.article_for(tail[0])} {tail[0]}"
+    if verb is not None and tail and rest[1].tag == "VERB" and verb.out in _TO_AFTER:
+        tail.insert(0, "to")
+    negative = bool(flags & {"NEG"})
+    aux, main = _english_verb(
+        verb.out if verb else "", person, flags, modal, negative, subject is not None
+    )
+    words = [u.out for u in lead]
+    inverted = bool(lead) or question
+    if lead and lead[0].tag == "Q":
+        words = []
+    if inverted and aux and subj:
+        words += [aux, subj, *main]
+    elif inverted and not aux and subj and verb is None:
+        words += [_be(person, "PAST" in flags, negative), subj]
+    elif verb is None and subj:
+        be = _be(person, "PAST" in flags, negative)
+        if "FUT" in flags:
+            be = "will not be" if negative else "will be"
+            if "pral" in flags:
+                be = _be(person, False, negative) + " going to"
+        words += [subj, be]
+    else:
+        words += [subj, aux, *main] if subj else [aux, *main]
+    return [w for w in words + tail if w]
+
+
+def _english_verb(
+    verb: str, person: int, flags: set[str], modal: str, negative: bool, has_subject: bool
+) -> tuple[str, list[str]]:
+    """(auxiliary, rest) so that questions can invert the auxiliary."""
+    if not verb:
+        return "", []
+    not_ = ["not"] if negative else []
+    if "NEVER" in flags:
+        not_ = ["never"]
+    if modal:
+        return ("could" if "PAST" in flags and modal == "can" else modal), [*not_, verb]
+    if "PROG" in flags and "PAST" not in flags:
+        return _be(person, False, False), [*not_, english.gerund(verb)]
+    if "PROG" in flags:
+        return _be(person, True, False), [*not_, english.gerund(verb)]
+    if "FUT" in flags:
+        return "will", [*not_, verb]
+    if "COND" in flags:
+        return "would", [*not_, verb]
+    if "PAST" in flags:
+        return ("did", [*not_, verb]) if negative else ("", [english.past(verb)])
+    if negative or not has_subject:
+        aux = "does" if person == 2 else "do"
+        return (aux, [*not_, verb]) if negative else ("", [verb])
+    return "", [english.third_person(verb) if person == 2 else verb]
+
+
+def _be(person: int, past: bool, negative: bool) -> str:
+    if past:
+        form = "was" if person in (0, 2) else "were"
+    else:
+        form = {0: "am", 2: "is"}.get(person, "are")
+    return f"{form} not" if negative else form
+
+
+def _subject_text(subject: Unit | None, target: str) -> str:
+    if subject is None:
+        return ""
+    if subject.tag == "PRON":
+        return PRONOUNS[target]["subject"][subject.person]
+    return subject.out
+
+
+def _object_text(unit: Unit, target: str) -> str:
+    if unit.tag == "PRON":
+        return PRONOUNS[target]["object"][unit.person]
+    return unit.out
+
+
+def _french(
+    lead: list[Unit],
+    subject: Unit | None,
+    flags: set[str],
+    modal: str,
+    copula: bool,
+    rest: list[Unit],
+    question: bool,
+) -> list[str]:
+    person = subject.person if subject is not None else 2
+    verb = rest[0] if rest and rest[0].tag == "VERB" else None
+    tail = [_object_text(u, "fr") for u in (rest[1:] if verb else rest)]
+    lemma = verb.out if verb is not None else "être"
+    negative = bool(flags & {"NEG", "NEVER"})
+    neg_word = "jamais" if "NEVER" in flags else "pas"
+    if modal and verb is not None:
+        finite, after = modal, [lemma]
+    elif "FUT" in flags:
+        finite, after = "aller", [lemma]
+    elif "PAST" in flags and verb is not None and "PROG" not in flags:
+        aux = "être" if lemma.split()[0] in french.ETRE_VERBS else "avoir"
+        finite, after = aux, [french.participle(lemma)]
+    else:
+        finite, after = lemma, []
+    if verb is None and subject is not None and tail:
+        feminine = subject.tag == "NP" and french.is_feminine(subject.out.split()[-1])
+        tail[0] = french.agree(tail[0], feminine, person == 5)
+    if "PAST" in flags and (verb is None or "PROG" in flags):
+        conj = {"être": "étais", "avoir": "avais"}.get(finite, french.conjugate(finite, 0))
+        conjugated = conj if person in (0, 1) else conj[:-1] + "t" if person == 2 else conj
+    else:
+        conjugated = french.conjugate(finite, person)
+    subj = (
+        _subject_text(subject, "fr")
+        if subject is not None and subject.tag == "PRON"
+        else (subject.out if subject is not None else "")
+    )
+    if subj == "je":
+        subj = french.subject(0, conjugated)
+    core = [conjugated, neg_word, *after] if negative else [conjugated, *after]
+    if negative:
+        core = ["ne", *core]
+    words = [u.out for u in lead if u.tag == "QW"]
+    if (lead and lead[0].tag == "Q") or (question and not lead):
+        words = ["est-ce que", *words]
+    return french.elide([w for w in [*words, subj, *core, *tail] if w])

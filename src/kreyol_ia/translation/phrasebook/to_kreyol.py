@@ -1,0 +1,571 @@
+"""English or French → Kreyòl: analyse into tagged units, then rebuild in Kreyòl word order."""
+
+from __future__ import annotations
+
+from kreyol_ia.translation.phrasebook import english, french
+from kreyol_ia.translation.phrasebook.kreyol import PRENOMINAL_ADJECTIVES, definite_article
+from kreyol_ia.translation.phrasebook.lexicon import Lexicon, as_fragment
+from kreyol_ia.translation.phrasebook.tokens import Token
+from kreyol_ia.translation.phrasebook.units import Unit
+
+EN_CLOSED: dict[str, tuple[str, str, int]] = {
+    "i": ("PRON", "mwen", 0),
+    "me": ("PRON", "mwen", 0),
+    "you": ("PRON", "ou", 1),
+    "he": ("PRON", "li", 2),
+    "she": ("PRON", "li", 2),
+    "it": ("PRON", "li", 2),
+    "him": ("PRON", "li", 2),
+    "we": ("PRON", "nou", 3),
+    "us": ("PRON", "nou", 3),
+    "they": ("PRON", "yo", 5),
+    "them": ("PRON", "yo", 5),
+    "my": ("POSS", "mwen", 0),
+    "your": ("POSS", "ou", 1),
+    "his": ("POSS", "li", 2),
+    "her": ("POSS", "li", 2),
+    "its": ("POSS", "li", 2),
+    "our": ("POSS", "nou", 3),
+    "their": ("POSS", "yo", 5),
+    "the": ("DEF", "", 2),
+    "a": ("INDEF", "yon", 2),
+    "an": ("INDEF", "yon", 2),
+    "this": ("DEM", "sa a", 2),
+    "that": ("DEM", "sa a", 2),
+    "these": ("DEM", "sa yo", 5),
+    "those": ("DEM", "sa yo", 5),
+    "am": ("COP", "", 0),
+    "is": ("COP", "", 2),
+    "are": ("COP", "", 2),
+    "was": ("COP", "te", 2),
+    "were": ("COP", "te", 2),
+    "be": ("COP", "", 2),
+    "do": ("DO", "", 2),
+    "does": ("DO", "", 2),
+    "did": ("DO", "te", 2),
+    "not": ("NEG", "pa", 2),
+    "never": ("NEG", "pa janm", 2),
+    "will": ("FUT", "va", 2),
+    "would": ("COND", "ta", 2),
+    "can": ("MODAL", "ka", 2),
+    "could": ("MODAL", "te ka", 2),
+    "must": ("MODAL", "dwe", 2),
+    "should": ("MODAL", "ta dwe", 2),
+    "may": ("MODAL", "ka", 2),
+    "might": ("MODAL", "ta ka", 2),
+    "have": ("HAVE", "gen", 2),
+    "has": ("HAVE", "gen", 2),
+    "had": ("HAVE", "te gen", 2),
+    "to": ("TO", "", 2),
+    "there": ("THERE", "la", 2),
+    "what": ("QW", "kisa", 2),
+    "where": ("QW", "kote", 2),
+    "who": ("QW", "kiyès", 2),
+    "why": ("QW", "poukisa", 2),
+    "how": ("QW", "kijan", 2),
+    "when": ("QW", "kilè", 2),
+    "which": ("QW", "ki", 2),
+    "very": ("ADV", "anpil", 2),
+    "and": ("CONJ", "ak", 2),
+    "of": ("PREP", "", 2),
+}
+FR_CLOSED: dict[str, tuple[str, str, int]] = {
+    "je": ("PRON", "mwen", 0),
+    "j'": ("PRON", "mwen", 0),
+    "tu": ("PRON", "ou", 1),
+    "il": ("PRON", "li", 2),
+    "elle": ("PRON", "li", 2),
+    "on": ("PRON", "nou", 3),
+    "nous": ("PRON", "nou", 3),
+    "vous": ("PRON", "ou", 4),
+    "ils": ("PRON", "yo", 5),
+    "elles": ("PRON", "yo", 5),
+    "moi": ("PRON", "mwen", 0),
+    "toi": ("PRON", "ou", 1),
+    "lui": ("CLITIC", "li", 2),
+    "me": ("CLITIC", "mwen", 0),
+    "m'": ("CLITIC", "mwen", 0),
+    "te": ("CLITIC", "ou", 1),
+    "t'": ("CLITIC", "ou", 1),
+    "se": ("CLITIC", "", 2),
+    "s'": ("CLITIC", "", 2),
+    "le": ("DEF", "", 2),
+    "la": ("DEF", "", 2),
+    "l'": ("DEF", "", 2),
+    "les": ("DEF", "yo", 5),
+    "un": ("INDEF", "yon", 2),
+    "une": ("INDEF", "yon", 2),
+    "des": ("INDEF", "", 5),
+    "du": ("DEF", "", 2),
+    "au": ("PREP", "nan", 2),
+    "aux": ("PREP", "nan", 2),
+    "ce": ("DEM", "sa a", 2),
+    "cet": ("DEM", "sa a", 2),
+    "cette": ("DEM", "sa a", 2),
+    "ces": ("DEM", "sa yo", 5),
+    "mon": ("POSS", "mwen", 0),
+    "ma": ("POSS", "mwen", 0),
+    "mes": ("POSS", "mwen", 0),
+    "ton": ("POSS", "ou", 1),
+    "ta": ("POSS", "ou", 1),
+    "tes": ("POSS", "ou", 1),
+    "son": ("POSS", "li", 2),
+    "sa": ("POSS", "li", 2),
+    "ses": ("POSS", "li", 2),
+    "notre": ("POSS", "nou", 3),
+    "nos": ("POSS", "nou", 3),
+    "votre": ("POSS", "ou", 4),
+    "vos": ("POSS", "ou", 4),
+    "leur": ("POSS", "yo", 5),
+    "leurs": ("POSS", "yo", 5),
+    "ne": ("NEG", "", 2),
+    "n'": ("NEG", "", 2),
+    "pas": ("NEG", "pa", 2),
+    "jamais": ("NEG", "pa janm", 2),
+    "où": ("QW", "kote", 2),
+    "quoi": ("QW", "kisa", 2),
+    "qui": ("QW", "kiyès", 2),
+    "pourquoi": ("QW", "poukisa", 2),
+    "comment": ("QW", "kijan", 2),
+    "quand": ("QW", "kilè", 2),
+    "combien": ("QW", "konbyen", 2),
+    "quel": ("QW", "ki", 2),
+    "quelle": ("QW", "ki", 2),
+    "à": ("PREP", "nan", 2),
+    "de": ("PREP", "", 2),
+    "d'": ("PREP", "", 2),
+    "et": ("CONJ", "ak", 2),
+    "très": ("ADV", "anpil", 2),
+    "c'": ("PRON", "sa", 2),
+}
+_FR_VERB_TAGS = {"être": "COP", "avoir": "HAVE", "aller": "GO", "pouvoir": "MODAL"}
+_NP_START = {"DEF", "INDEF", "POSS", "DEM", "NUM", "ADJ", "NOUN", "KEEP", "ADV"}
+_NO_POU_AFTER = {
+    "vle",
+    "bezwen",
+    "kapab",
+    "ka",
+    "renmen",
+    "konn",
+    "konnen",
+    "eseye",
+    "dwe",
+    "ale",
+    "vin",
+    "vini",
+    "kòmanse",
+    "sispann",
+    "pral",
+    "oblije",
+    "ede",
+    "aprann",
+}
+_ADJ_SUFFIXES = ("ous", "ful", "less", "ive", "able", "ible", "ical")
+
+
+def analyse(tokens: list[Token], lexicon: Lexicon, language: str) -> list[Unit]:
+    """Tag each token or multi-word lexicon phrase, lemmatising inflected words."""
+    words = _expand(tokens, language)
+    closed = EN_CLOSED if language == "en" else FR_CLOSED
+    units: list[Unit] = []
+    i = 0
+    while i < len(words):
+        token = words[i]
+        if token.kind != "word":
+            units.append(_non_word(token))
+            i += 1
+            continue
+        span, entry = lexicon.longest(words, i, min_words=2)
+        if entry is not None:
+            units.append(_phrase_unit(entry.target, words[i : i + span]))
+            i += span
+            continue
+        units.append(_word_unit(token, i, words, units, closed, lexicon, language))
+        i += 1
+    return units
+
+
+def _expand(tokens: list[Token], language: str) -> list[Token]:
+    """English contractions and French elisions become separate plain words."""
+    out: list[Token] = []
+    for token in tokens:
+        lower = token.lower
+        if token.kind == "word" and language == "en" and lower in english.CONTRACTIONS:
+            out += [Token(part, "word") for part in english.CONTRACTIONS[lower].split()]
+        elif token.kind == "word" and language == "en" and lower.endswith("'s"):
+            out += [Token(token.text[:-2], "word"), Token("'s", "word")]
+        elif token.kind == "word" and language == "fr" and "'" in lower.rstrip("'"):
+            head, _, rest = lower.partition("'")
+            out += [Token(head + "'", "word"), Token(rest, "word")]
+        else:
+            out.append(token)
+    return out
+
+
+def _non_word(token: Token) -> Unit:
+    tag = {"number": "NUM", "punct": "PUNCT"}.get(token.kind, "KEEP")
+    return Unit(tag, token.text, token.text)
+
+
+def _phrase_unit(target: str, words: list[Token]) -> Unit:
+    first = words[0].lower
+    tag = "ADJ" if first in english.ADJECTIVES else "PHRASE"
+    return Unit(tag, as_fragment(target), " ".join(w.text for w in words))
+
+
+def _word_unit(
+    token: Token,
+    index: int,
+    words: list[Token],
+    units: list[Unit],
+    closed: dict[str, tuple[str, str, int]],
+    lexicon: Lexicon,
+    language: str,
+) -> Unit:
+    lower = token.lower
+    previous = units[-1] if units else None
+    following = words[index + 1].lower if index + 1 < len(words) else ""
+    if lower == "'s":
+        return Unit("GEN", "", token.text)
+    if lower in closed:
+        tag, out, person = closed[lower]
+        unit = Unit(tag, out, token.text, person=person)
+        return _refine_closed(unit, lower, following, previous, lexicon, language)
+    if (
+        language == "fr"
+        and lower in french.FORM_TO_LEMMA
+        and (french.FORM_TO_LEMMA[lower] in _FR_VERB_TAGS)
+    ):
+        return _french_verb(french.FORM_TO_LEMMA[lower], lower, token.text, following)
+    entry = lexicon.get(lower)
+    if entry is not None and lower in (english.PREPOSITIONS | french.PREPOSITIONS):
+        return Unit("PREP", entry.target, token.text)
+    if entry is not None and lower in english.ADVERBS:
+        return Unit("ADVW", entry.target, token.text)
+    if entry is not None:
+        return Unit(_content_tag(lower, "", previous, language), entry.target, token.text)
+    candidates = (english if language == "en" else french).lemma_candidates(lower)
+    for lemma, inflection in candidates:
+        if language == "fr" and lemma in _FR_VERB_TAGS:
+            return _french_verb(lemma, lower, token.text, following)
+        entry = lexicon.get(lemma)
+        if entry is not None:
+            tag = _content_tag(lemma, inflection, previous, language)
+            feats = {inflection}
+            if inflection == "plural" or (inflection == "s" and tag == "NOUN"):
+                feats.add("plural")
+            return Unit(tag, entry.target, token.text, feats)
+    if index > 0 and token.text[:1].isupper():
+        return Unit("KEEP", token.text, token.text)
+    return Unit("UNK", token.text, token.text)
+
+
+def _refine_closed(
+    unit: Unit, lower: str, following: str, previous: Unit | None, lexicon: Lexicon, language: str
+) -> Unit:
+    """Closed-class words whose role depends on their neighbours."""
+    if language == "en":
+        if lower == "her" and (not following or following in EN_CLOSED or following == "."):
+            return Unit("PRON", "li", unit.src, person=2)
+        if lower in {"this", "that"} and (not following or following in EN_CLOSED):
+            return Unit("PRON", "sa", unit.src, person=2)
+        if (
+            lower == "do"
+            and following not in {"not", "you", "i", "we", "they"}
+            and (previous is not None and previous.tag in {"PRON", "NOUN", "MODAL", "FUT", "TO"})
+        ):
+            return Unit("VERB", "fè", unit.src)
+        if lower in {"have", "has", "had"} and following == "to":
+            return Unit("MODAL", "te oblije" if lower == "had" else "oblije", unit.src)
+        if lower == "and" and following in {"i", "he", "she", "we", "they", "then"}:
+            return Unit("CONJ", "epi", unit.src)
+    if language == "fr" and lower in {"du", "des"} and (previous is None or previous.tag != "NOUN"):
+        return Unit("PART", "", unit.src)
+    if (
+        language == "fr"
+        and unit.tag == "DEF"
+        and previous is not None
+        and (previous.tag == "PRON" and lexicon.get(following) is None and following)
+    ):
+        return Unit("CLITIC", "yo" if lower == "les" else "li", unit.src)
+    return unit
+
+
+def _french_verb(lemma: str, lower: str, text: str, following: str) -> Unit:
+    person = next((i for i, forms in enumerate([french.PRESENT[lemma]]) if lower in forms), 0)
+    tag = _FR_VERB_TAGS[lemma]
+    feats = {"past"} if lower in {"était", "étais", "étaient", "avait"} else set()
+    out = {"COP": "", "HAVE": "gen", "GO": "ale", "MODAL": "ka"}[tag]
+    if tag == "GO" and following.endswith(("er", "ir", "re")):
+        return Unit("FUT", "pral", text, feats, person)
+    return Unit(tag, out, text, feats, person)
+
+
+def _content_tag(lemma: str, inflection: str, previous: Unit | None, language: str) -> str:
+    if lemma in english.ADJECTIVES or (language == "en" and lemma.endswith(_ADJ_SUFFIXES)):
+        return "ADJ"
+    if (
+        language == "fr"
+        and inflection == "agreement"
+        and previous is not None
+        and (previous.tag in {"NOUN", "COP"})
+    ):
+        return "ADJ"
+    if inflection in {"past", "ing", "participle", "form"}:
+        return "VERB"
+    before = previous.tag if previous is not None else ""
+    if before in {"DEF", "INDEF", "POSS", "DEM", "ADJ", "NUM", "GEN"}:
+        return "NOUN"
+    if before in {"PRON", "MODAL", "FUT", "DO", "TO", "NEG", "COND", "CLITIC", "VERB", "QW"}:
+        return "VERB" if inflection != "plural" else "NOUN"
+    if inflection == "s" and before == "NOUN":
+        return "VERB"
+    return "NOUN"
+
+
+def generate(units: list[Unit], language: str) -> list[str]:
+    """Rebuild the analysed units in Kreyòl order: noun phrases, then clause markers."""
+    units = _noun_phrases(units, language)
+    if language == "fr":
+        units = _clitics_after_verb(units)
+    return _clauses(units)
+
+
+def _noun_phrases(units: list[Unit], language: str) -> list[Unit]:
+    out: list[Unit] = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        if unit.tag in _NP_START and _starts_np(units, i):
+            end = _np_end(units, i)
+            out.append(_build_np(units[i:end], language, out))
+            i = end
+        else:
+            out.append(unit)
+            i += 1
+    return out
+
+
+def _starts_np(units: list[Unit], i: int) -> bool:
+    """A determiner or adjective opens a noun phrase only when a noun follows."""
+    for unit in units[i:]:
+        if unit.tag == "NOUN":
+            return True
+        if unit.tag not in {"DEF", "INDEF", "POSS", "DEM", "NUM", "ADJ", "ADV", "GEN", "KEEP"}:
+            return units[i].tag in {"DEF", "POSS", "DEM", "INDEF"} and unit.tag == "PHRASE"
+    return False
+
+
+def _np_end(units: list[Unit], i: int) -> int:
+    seen_noun = False
+    j = i
+    while j < len(units):
+        tag = units[j].tag
+        if tag == "NOUN" or (tag == "PHRASE" and not seen_noun):
+            seen_noun = True
+        elif (
+            tag == "ADJ"
+            or (tag in {"DEF", "INDEF", "POSS", "DEM", "NUM", "ADV"} and not seen_noun)
+            or (tag == "KEEP" and not seen_noun)
+        ):
+            pass
+        elif tag == "GEN" or (tag == "PREP" and units[j].src.lower() in {"of", "de", "d'"}):
+            if not (j + 1 < len(units) and units[j + 1].tag in _NP_START | {"PHRASE"}):
+                break
+        else:
+            break
+        j += 1
+    return max(j, i + 1)
+
+
+def _build_np(group: list[Unit], language: str, before: list[Unit]) -> Unit:
+    """[yon|number] [gwo/bèl…] noun(s) [other adjectives] [possessor] [la/yo/sa a]."""
+    head_words: list[str] = []
+    pre_adj: list[str] = []
+    post_adj: list[str] = []
+    front: list[str] = []
+    possessor: list[str] = []
+    det = ""
+    plural = False
+    genitive: list[str] = []
+    pending_adv = ""
+    for unit in group:
+        if (unit.tag == "INDEF" and unit.out) or unit.tag == "NUM":
+            front.append(unit.out)
+        elif unit.tag == "POSS":
+            possessor.append(unit.out)
+        elif unit.tag in {"DEF", "DEM"}:
+            det = unit.out or det or "DEF"
+            plural = plural or unit.person == 5
+        elif unit.tag == "ADV":
+            pending_adv = unit.out
+        elif unit.tag == "ADJ":
+            words = [unit.out, pending_adv] if pending_adv else [unit.out]
+            (pre_adj if unit.out in PRENOMINAL_ADJECTIVES else post_adj).extend(words)
+            pending_adv = ""
+        elif unit.tag == "GEN":
+            genitive, head_words = head_words + post_adj, []
+            post_adj = []
+            if det and det != "DEF":
+                genitive.append(det)
+            elif det == "DEF":
+                genitive.append(definite_article(genitive[-1]) if genitive else "")
+            det = ""
+        elif unit.tag == "PREP":
+            continue
+        else:
+            plural = plural or unit.has("plural")
+            head_words.append(unit.out)
+    if language == "en" and len(head_words) > 1:
+        head_words.reverse()
+    words = front + pre_adj + head_words + post_adj + genitive + possessor
+    if det == "DEF":
+        det = "yo" if plural else definite_article(words[-1] if words else "")
+    elif det == "yo" or (plural and det == "" and possessor and language == "fr"):
+        det = "yo" if det == "yo" else ""
+    text = " ".join(w for w in [*words, det] if w)
+    return Unit("NP", text, " ".join(u.src for u in group), {"plural"} if plural else set())
+
+
+def _clitics_after_verb(units: list[Unit]) -> list[Unit]:
+    """French object pronouns stand before the verb; Kreyòl puts them after it."""
+    out: list[Unit] = []
+    held: list[Unit] = []
+    for unit in units:
+        if unit.tag == "CLITIC":
+            held.append(unit)
+            continue
+        out.append(unit)
+        if unit.tag == "VERB" and held:
+            out += [Unit("PRON", h.out, h.src) for h in held if h.out]
+            held = []
+    out += [Unit("PRON", h.out, h.src) for h in held if h.out]
+    return out
+
+
+def _clauses(units: list[Unit]) -> list[str]:
+    """Question marking and the order subject – pa – tense – modal – verb, with copula rules."""
+    is_question = any(u.tag == "PUNCT" and u.out == "?" for u in units)
+    out: list[str] = []
+    if is_question and units and units[0].tag in {"COP", "DO", "MODAL", "FUT", "HAVE"}:
+        units = _uninvert(units)
+        out.append("èske")
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        if unit.tag in {"COP", "DO", "NEG", "FUT", "COND", "MODAL", "HAVE", "GO"} or (
+            unit.tag == "VERB" and unit.has("past", "ing")
+        ):
+            consumed, words = _verb_group(units, i)
+            out += words
+            i += consumed
+            continue
+        if unit.tag == "TO":
+            nxt = units[i + 1] if i + 1 < len(units) else None
+            prev = out[-1] if out else ""
+            if nxt is not None and nxt.tag in {"VERB", "PHRASE"}:
+                if prev not in _NO_POU_AFTER:
+                    out.append("pou")
+            elif nxt is not None:
+                out.append("nan" if prev in {"ale", "vini", "vin", "rive", "retounen"} else "bay")
+            i += 1
+            continue
+        if unit.tag == "THERE" and i + 1 < len(units) and units[i + 1].tag == "COP":
+            past = "te " if units[i + 1].out == "te" else ""
+            out.append(f"{past}gen")
+            i += 2
+            continue
+        if unit.tag in {"GEN", "PREP"} and not unit.out:
+            i += 1
+            continue
+        if unit.out:
+            out.append(unit.out)
+        i += 1
+    return out
+
+
+def _uninvert(units: list[Unit]) -> list[Unit]:
+    """``Are you sick?`` → you are sick: move the auxiliary back after the subject."""
+    aux, rest = units[0], units[1:]
+    if rest and rest[0].tag in {"PRON", "NP", "KEEP"}:
+        return [rest[0], aux, *rest[1:]]
+    return units
+
+
+def _verb_group(units: list[Unit], start: int) -> tuple[int, list[str]]:
+    """Collect auxiliaries, negation and the verb; emit Kreyòl markers in their fixed order."""
+    negative = past = future = progressive = conditional = False
+    modal: list[str] = []
+    copula = False
+    have: Unit | None = None
+    i = start
+    while i < len(units) and units[i].tag in {
+        "COP",
+        "DO",
+        "NEG",
+        "FUT",
+        "COND",
+        "MODAL",
+        "HAVE",
+        "GO",
+    }:
+        unit = units[i]
+        if unit.tag == "NEG":
+            negative = negative or bool(unit.out)
+            if unit.out == "pa janm":
+                modal.insert(0, "janm")
+        elif unit.tag == "COP":
+            copula = True
+            past = past or unit.out == "te" or unit.has("past")
+        elif unit.tag == "DO":
+            past = past or unit.out == "te"
+        elif unit.tag == "FUT":
+            future = True
+            modal.append("pral" if unit.out == "pral" else "")
+        elif unit.tag == "COND":
+            conditional = True
+        elif unit.tag == "MODAL":
+            modal.append(unit.out)
+        elif unit.tag == "HAVE":
+            have = unit
+            past = past or unit.out.startswith("te")
+        elif unit.tag == "GO":
+            modal.append("ale")
+        i += 1
+    verb = units[i] if i < len(units) else None
+    words: list[str] = []
+    if verb is not None and verb.tag == "VERB":
+        progressive = verb.has("ing") and copula
+        past = past or verb.has("past", "participle") or (copula and verb.has("participle"))
+        past = past or (have is not None and verb.has("participle"))
+        copula = False
+        have = None
+        i += 1
+    if (have is not None and verb is not None and verb.tag not in {"VERB"}) or (
+        have is not None and verb is None
+    ):
+        modal.append("gen")
+    if copula and verb is not None and verb.tag in {"NP", "KEEP"} and not negative:
+        modal.append("se")
+    if copula and (verb is None or verb.tag in {"PUNCT", "CONJ"}):
+        modal.append("ye")
+    if negative:
+        words.append("pa")
+    if past:
+        words.append("te")
+    if conditional:
+        words.append("ta")
+    if progressive or (future and "pral" not in modal and modal[-1:] != [""]):
+        words.append("ap")
+    elif future and "" in modal:
+        words.append("ap" if negative else "va")
+    words += [m for m in modal if m]
+    if verb is not None and i > start and units[i - 1] is verb:
+        words.append(verb.out)
+    return i - start, _merge_markers(words)
+
+
+def _merge_markers(words: list[str]) -> list[str]:
+    """``pa ap`` → ``p ap``; ``te ap`` → ``t ap``: the spoken and written contracted forms."""
+    text = " ".join(words).replace("pa ap", "p ap").replace("te ap", "t ap")
+    return text.split() if text else []
