@@ -58,3 +58,64 @@ def test_serve_refuses_production_without_secret(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "KREYOL_SECRET_KEY" in result.stderr
+
+
+def _kreyol(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = _env(tmp_path)
+    return subprocess.run(
+        [*KREYOL, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_translate_command_shows_match_kind(tmp_path: Path) -> None:
+    _kreyol(tmp_path, "db", "upgrade")
+    out = _kreyol(tmp_path, "translate", "Good morning, how are you?", "--from", "en", "--to", "ht")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "Bonjou, kijan ou ye?"
+    assert "exact" in out.stderr
+    back = _kreyol(tmp_path, "translate", "Bonjou, kijan ou ye?", "--from", "ht", "--to", "en")
+    assert "how are you" in back.stdout.lower()
+
+
+def test_translate_reads_stdin_and_rejects_bad_pairs(tmp_path: Path) -> None:
+    _kreyol(tmp_path, "db", "upgrade")
+    out = _kreyol(tmp_path, "translate", "--to", "en", stdin="Mwen malad.\n")
+    assert out.stdout.strip() == "I'm sick."
+    bad = _kreyol(tmp_path, "translate", "hello", "--from", "en", "--to", "fr")
+    assert bad.returncode == 2
+    assert "unsupported_pair" in bad.stderr
+
+
+def test_eval_prints_bleu_chrf_and_match_counts(tmp_path: Path) -> None:
+    _kreyol(tmp_path, "db", "upgrade")
+    test_set = tmp_path / "set.tsv"
+    test_set.write_text(
+        "en\tht\nGood morning, how are you?\tBonjou, kijan ou ye?\nI am sick.\tMwen malad.\n"
+        "The children are eating rice.\tTimoun yo ap manje diri.\n",
+        encoding="utf-8",
+    )
+    out = _kreyol(tmp_path, "eval", str(test_set), "--from", "en", "--to", "ht")
+    assert out.returncode == 0, out.stderr
+    lines = dict(line.split(":", 1) for line in out.stdout.splitlines() if ":" in line)
+    assert float(lines["BLEU"]) > 50
+    assert float(lines["chrF++"]) > 50
+    assert int(lines["segments"]) == 3
+    assert int(lines["  exact"]) >= 2
+
+
+def test_tm_and_glossary_import_report_counts_and_line_errors(tmp_path: Path) -> None:
+    _kreyol(tmp_path, "db", "upgrade")
+    tsv = tmp_path / "memory.tsv"
+    tsv.write_text("en\tht\tdomain\nGood morning\tBonjou zanmi\tngo\nbroken line\n", "utf-8")
+    out = _kreyol(tmp_path, "tm", "import", str(tsv))
+    assert "imported 1 tm entries" in out.stdout
+    assert "line 3" in out.stderr
+    translated = _kreyol(tmp_path, "translate", "Good morning", "--from", "en", "--to", "ht")
+    assert translated.stdout.strip() == "Bonjou zanmi"
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("clinic\tsant sante\n", "utf-8")
+    out = _kreyol(tmp_path, "glossary", "import", str(glossary), "--from", "en", "--to", "ht")
+    assert "imported 1 glossary entries" in out.stdout
+    term = _kreyol(tmp_path, "translate", "clinic", "--from", "en", "--to", "ht")
+    assert term.stdout.strip() == "sant sante"
+    assert "glossary" in term.stderr

@@ -1,6 +1,9 @@
-"""The ``kreyol`` command line: serve, database and version (more groups join as features land)."""
+"""The ``kreyol`` command line: serve, database, translation, memories, models and evaluation."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import typer
 import uvicorn
@@ -8,7 +11,9 @@ from rich.console import Console
 
 from kreyol_ia import __version__
 from kreyol_ia.config import ConfigError, get_settings
-from kreyol_ia.db import migrate
+from kreyol_ia.db import DatabaseManager, migrate
+from kreyol_ia.translation.factory import build_translation_service
+from kreyol_ia.translation.service import TranslationError, TranslationService
 
 app = typer.Typer(
     help="Kreyòl IA: Haitian Creole ⇄ English/French translation service.", no_args_is_help=True
@@ -63,3 +68,123 @@ def db_downgrade(revision: str = typer.Argument(..., help="Target revision, or '
     """Step the schema back to an older revision."""
     migrate.downgrade(get_settings().effective_database_url, revision)
     console.print(f"database at revision {revision}")
+
+
+tm_app = typer.Typer(help="Translation memories imported by the operator.", no_args_is_help=True)
+glossary_app = typer.Typer(
+    help="Glossaries: terms every engine must respect.", no_args_is_help=True
+)
+model_app = typer.Typer(help="Neural models (CTranslate2).", no_args_is_help=True)
+app.add_typer(tm_app, name="tm")
+app.add_typer(glossary_app, name="glossary")
+app.add_typer(model_app, name="model")
+
+
+def _local_service() -> TranslationService:
+    settings = get_settings()
+    return build_translation_service(settings, DatabaseManager(settings))
+
+
+def _read_input(text: str | None, file: Path | None) -> str:
+    if file is not None:
+        return file.read_text(encoding="utf-8")
+    if text is not None and text != "-":
+        return text
+    if sys.stdin.isatty():
+        raise typer.BadParameter("give TEXT, --file, or pipe text on standard input")
+    return sys.stdin.read()
+
+
+@app.command("translate")
+def translate_command(
+    text: str | None = typer.Argument(None, help="Text to translate ('-' or nothing: stdin)."),
+    source: str = typer.Option("auto", "--from", "-f", help="en, fr, ht or auto."),
+    target: str = typer.Option(..., "--to", "-t", help="en, fr or ht."),
+    file: Path | None = typer.Option(None, "--file", help="Read the text from a file."),
+    engine: str = typer.Option("auto", help="auto, phrasebook or neural."),
+    details: bool = typer.Option(True, help="Show each segment's engine and match kind."),
+) -> None:
+    """Translate text locally, with the same service the API uses."""
+    content = _read_input(text, file)
+    try:
+        outcome = _local_service().translate([content], source, target, engine)[0]
+    except TranslationError as exc:
+        err_console.print(f"[red]{exc.code}:[/red] {exc.message}")
+        raise typer.Exit(code=2) from exc
+    print(outcome.text)
+    if details:
+        for seg in outcome.segments:
+            err_console.print(
+                f"[dim]{outcome.engine} · {seg.result.match} · "
+                f"{seg.result.score:.2f} · {seg.source}[/dim]"
+            )
+        if outcome.unknown_words:
+            err_console.print(f"[yellow]unknown:[/yellow] {', '.join(outcome.unknown_words)}")
+
+
+@app.command("eval")
+def eval_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="TSV: source<TAB>reference"),
+    source: str = typer.Option(..., "--from", "-f"),
+    target: str = typer.Option(..., "--to", "-t"),
+    engine: str = typer.Option("auto"),
+) -> None:
+    """Score a test set with BLEU and chrF++ (sacrebleu) and count each match kind."""
+    from kreyol_ia.translation.evaluate import evaluate, read_test_set
+
+    pairs = read_test_set(file)
+    report = evaluate(_local_service(), pairs, source, target, engine)
+    console.print(f"segments: {report.segments}")
+    console.print(f"BLEU: {report.bleu:.2f}")
+    console.print(f"chrF++: {report.chrf:.2f}")
+    for kind, count in sorted(report.matches.items()):
+        console.print(f"  {kind}: {count}")
+
+
+def _import(kind: str, file: Path, source: str | None, target: str | None) -> None:
+    from kreyol_ia.translation.imports import normalise_language, parse_file
+    from kreyol_ia.translation.memory_store import MemoryStore
+
+    src = normalise_language(source) if source else None
+    tgt = normalise_language(target) if target else None
+    parsed = parse_file(file.name, file.read_bytes(), src, tgt)
+    report = MemoryStore(DatabaseManager(get_settings())).store(kind, parsed.rows)
+    console.print(f"imported {report.stored} {kind} entries from {file}")
+    for error in parsed.errors:
+        err_console.print(f"[yellow]skipped[/yellow] {error}")
+    if parsed.errors and not parsed.rows:
+        raise typer.Exit(code=1)
+
+
+@tm_app.command("import")
+def tm_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="TMX 1.4 or TSV file."),
+    source: str | None = typer.Option(None, "--from", help="Source language of a TSV."),
+    target: str | None = typer.Option(None, "--to", help="Target language of a TSV."),
+) -> None:
+    """Import a translation memory; its entries win over the built-in ones."""
+    _import("tm", file, source, target)
+
+
+@glossary_app.command("import")
+def glossary_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="TSV or TMX file."),
+    source: str | None = typer.Option(None, "--from", help="Source language of a TSV."),
+    target: str | None = typer.Option(None, "--to", help="Target language of a TSV."),
+) -> None:
+    """Import glossary terms, enforced on every engine's output."""
+    _import("glossary", file, source, target)
+
+
+@model_app.command("convert")
+def model_convert(
+    hf_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Hugging Face model."),
+    out: Path = typer.Argument(..., help="Output directory for the CTranslate2 model."),
+    quantization: str = typer.Option("int8", help="int8, int8_float16, float16 or float32."),
+    force: bool = typer.Option(False, help="Overwrite an existing output directory."),
+) -> None:
+    """Convert M2M100 or NLLB-200 to CTranslate2 (needs the 'convert' extra)."""
+    from kreyol_ia.translation.convert import convert_hf_model
+
+    path = convert_hf_model(hf_dir, out, quantization=quantization, force=force)
+    console.print(f"model written to {path}; set KREYOL_MODEL_DIR={path}")

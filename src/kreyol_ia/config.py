@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    model_dir: Path | None = None
+    neural_device: str = "cpu"
+    neural_compute_type: str = "int8"
+    neural_beam_size: int = Field(default=4, ge=1, le=16)
+    neural_max_decoding_length: int = Field(default=256, ge=8, le=1000)
+    neural_max_batch_tokens: int = Field(default=2048, ge=64)
+    neural_inter_threads: int = Field(default=1, ge=1)
+    neural_intra_threads: int = Field(default=0, ge=0)
+    fuzzy_threshold: float = Field(default=0.85, ge=0.5, le=1.0)
+    max_text_chars: int = Field(default=20_000, ge=100)
+    max_batch_texts: int = Field(default=50, ge=1)
+    max_segment_chars: int = Field(default=400, ge=50)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -11,11 +11,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from kreyol_ia import __version__
 from kreyol_ia.api.errors import install_error_handlers
 from kreyol_ia.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from kreyol_ia.api.routes import health
+from kreyol_ia.api.routes import health, translate
 from kreyol_ia.config import Settings, get_settings
 from kreyol_ia.db import DatabaseManager
 from kreyol_ia.logging_setup import configure_logging
 from kreyol_ia.redis_conn import connect_redis
+from kreyol_ia.translation.factory import build_translation_service
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = secret_key
     app.state.db = db
     app.state.redis = redis_client
-    app.state.engine_names = list
+    app.state.translation = build_translation_service(settings, db)
+    app.state.engine_names = app.state.translation.engine_names
 
     install_error_handlers(app)
     if settings.cors_origins:
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health.router)
+    app.include_router(translate.router)
     return app
 
 

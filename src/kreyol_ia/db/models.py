@@ -145,3 +145,28 @@ class UsageStat(Base):
         UniqueConstraint("date", "endpoint", "username", name="uq_usage_stats_key"),
         Index("idx_usage_stats_username_date", "username", "date"),
     )
+
+
+class MemoryEntry(Base):
+    """An operator-imported translation-memory pair or glossary term; beats built-in entries."""
+
+    __tablename__ = "memory_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    source_lang: Mapped[str] = mapped_column(String(8), nullable=False)
+    target_lang: Mapped[str] = mapped_column(String(8), nullable=False)
+    source_text: Mapped[str] = mapped_column(Text, nullable=False)
+    target_text: Mapped[str] = mapped_column(Text, nullable=False)
+    domain: Mapped[str] = mapped_column(String(64), default="imported", nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('tm', 'glossary')", name="kind"),
+        UniqueConstraint(
+            "kind", "source_lang", "target_lang", "source_text", name="uq_memory_entries_source"
+        ),
+        Index("idx_memory_entries_pair", "source_lang", "target_lang"),
+    )

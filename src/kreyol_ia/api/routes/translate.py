@@ -1,0 +1,189 @@
+"""Translation endpoints: translate, detect, languages and engines."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from kreyol_ia.api.errors import APIError
+from kreyol_ia.config import Settings
+from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS, describe_pairs
+from kreyol_ia.translation.service import TextOutcome, TranslationError, TranslationService
+
+router = APIRouter(prefix="/api/v1", tags=["translation"])
+
+
+class TranslateRequest(BaseModel):
+    """One text or a list of texts, a source (or ``auto``), a target and optionally an engine."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | list[str] = Field(examples=["Good morning, how are you?"])
+    source: str = Field(default="auto", max_length=8, examples=["en"])
+    target: str = Field(max_length=8, examples=["ht"])
+    engine: str | None = Field(default=None, max_length=16, examples=["auto"])
+
+
+class SegmentOut(BaseModel):
+    source: str
+    translation: str
+    match: str
+    score: float
+    cached: bool
+    unknown_words: list[str]
+
+
+class DetectionOut(BaseModel):
+    language: str
+    confidence: float
+
+
+class TranslationOut(BaseModel):
+    translation: str
+    source: str
+    target: str
+    detected_source: DetectionOut | None
+    engine: str
+    matches: dict[str, int]
+    unknown_words: list[str]
+    segments: list[SegmentOut]
+
+
+class TranslateResponse(BaseModel):
+    translations: list[TranslationOut]
+    characters: int
+
+
+class DetectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=20_000)
+
+
+class DetectResponse(BaseModel):
+    language: str
+    name: str
+    confidence: float
+
+
+def translation_service(request: Request) -> TranslationService:
+    """The process's TranslationService, built once by the app factory."""
+    return request.app.state.translation
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the app was built with."""
+    return request.app.state.settings
+
+
+Service = Annotated[TranslationService, Depends(translation_service)]
+AppSettings = Annotated[Settings, Depends(app_settings)]
+
+
+def _check_language(code: str, field: str, allow_auto: bool) -> None:
+    allowed = set(LANGUAGE_NAMES) | ({"auto"} if allow_auto else set())
+    if code not in allowed:
+        raise APIError(
+            422,
+            "unsupported_language",
+            f"Unsupported {field} language {code!r}; use one of "
+            f"{', '.join(sorted(allowed))} (directions: {describe_pairs()}).",
+        )
+
+
+def _limits(texts: list[str], settings: Settings) -> None:
+    if not texts:
+        raise APIError(422, "empty_request", "Send at least one text.")
+    if len(texts) > settings.max_batch_texts:
+        raise APIError(
+            422, "too_many_texts", f"At most {settings.max_batch_texts} texts per request."
+        )
+    for text in texts:
+        if len(text) > settings.max_text_chars:
+            raise APIError(
+                413,
+                "text_too_long",
+                f"Each text may have at most {settings.max_text_chars} characters.",
+            )
+
+
+def _out(outcome: TextOutcome) -> TranslationOut:
+    detection = outcome.detection
+    return TranslationOut(
+        translation=outcome.text,
+        source=outcome.source,
+        target=outcome.target,
+        detected_source=DetectionOut(language=detection.language, confidence=detection.confidence)
+        if detection
+        else None,
+        engine=outcome.engine,
+        matches=outcome.matches,
+        unknown_words=outcome.unknown_words,
+        segments=[
+            SegmentOut(
+                source=s.source,
+                translation=s.result.text,
+                match=s.result.match,
+                score=s.result.score,
+                cached=s.cached,
+                unknown_words=list(s.result.unknown),
+            )
+            for s in outcome.segments
+        ],
+    )
+
+
+@router.post("/translate", response_model=TranslateResponse, summary="Translate text")
+def translate(body: TranslateRequest, service: Service, settings: AppSettings) -> TranslateResponse:
+    """Translate one text or a list; each result says its engine, match kinds and unknown words."""
+    texts = [body.text] if isinstance(body.text, str) else body.text
+    _check_language(body.source, "source", allow_auto=True)
+    _check_language(body.target, "target", allow_auto=False)
+    _limits(texts, settings)
+    try:
+        outcomes = service.translate(texts, body.source, body.target, body.engine)
+    except TranslationError as exc:
+        raise APIError(422, exc.code, exc.message) from exc
+    return TranslateResponse(
+        translations=[_out(o) for o in outcomes], characters=sum(len(t) for t in texts)
+    )
+
+
+@router.post("/detect", response_model=DetectResponse, summary="Detect the language of a text")
+def detect(body: DetectRequest, service: Service) -> DetectResponse:
+    """en, fr or ht, with a confidence."""
+    found = service.detect(body.text)
+    return DetectResponse(
+        language=found.language, name=LANGUAGE_NAMES[found.language], confidence=found.confidence
+    )
+
+
+@router.get("/languages", summary="Languages and directions")
+def languages() -> dict[str, Any]:
+    """The languages the service knows and the directions it translates."""
+    return {
+        "languages": [{"code": code, "name": name} for code, name in LANGUAGE_NAMES.items()],
+        "pairs": [{"source": s, "target": t} for s, t in SUPPORTED_PAIRS],
+    }
+
+
+@router.get("/engines", summary="Translation engines")
+def engines(service: Service) -> dict[str, Any]:
+    """Installed engines, their versions and model ids, and which one ``auto`` picks."""
+    imported = service.memory.counts() if service.memory is not None else {}
+    return {
+        "default": service.default_engine(),
+        "engines": [
+            {
+                **_engine_dict(service.engines[name].info()),
+                "pairs": [{"source": s, "target": t} for s, t in service.engines[name].languages()],
+            }
+            for name in service.engine_names()
+        ],
+        "imported_entries": imported,
+    }
+
+
+def _engine_dict(info: Any) -> dict[str, str]:
+    return {"name": info.name, "version": info.version, "model_id": info.model_id}

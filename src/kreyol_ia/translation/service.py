@@ -1,0 +1,189 @@
+"""TranslationService: detect, segment, consult the cache, translate, enforce glossaries, rejoin."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kreyol_ia.translation import glossary
+from kreyol_ia.translation.detect import Detection, detect_language
+from kreyol_ia.translation.engine import Engine, EngineInfo, Result
+from kreyol_ia.translation.languages import SUPPORTED_PAIRS, describe_pairs, is_supported
+from kreyol_ia.translation.memory_store import MemoryStore
+from kreyol_ia.translation.normalize import normalize_segment
+from kreyol_ia.translation.phrasebook.lexicon import builtin_lexicon
+from kreyol_ia.translation.segment import segment
+
+
+class TranslationError(ValueError):
+    """A request the service cannot honour, with a stable code for the API."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class SegmentCache(Protocol):
+    """What the service needs from a cache; keys must include the engine's model version."""
+
+    def get_segment(self, text: str, source: str, target: str, engine: EngineInfo) -> Result | None:
+        """A stored result for this normalised segment, or None."""
+        ...
+
+    def set_segment(
+        self, text: str, source: str, target: str, engine: EngineInfo, result: Result
+    ) -> None:
+        """Remember a result."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentOutcome:
+    """One sentence: what was sent, what came back, and whether the cache answered."""
+
+    source: str
+    result: Result
+    cached: bool = False
+    glossary_terms: tuple[str, ...] = ()
+
+
+@dataclass
+class TextOutcome:
+    """One input text, translated, with everything a caller may want to show or audit."""
+
+    text: str
+    source: str
+    target: str
+    engine: str
+    detection: Detection | None = None
+    segments: list[SegmentOutcome] = field(default_factory=list)
+
+    @property
+    def matches(self) -> dict[str, int]:
+        return dict(Counter(s.result.match for s in self.segments))
+
+    @property
+    def unknown_words(self) -> list[str]:
+        return list(dict.fromkeys(w for s in self.segments for w in s.result.unknown))
+
+
+class TranslationService:
+    """The one entry point the API, CLI and document jobs use to translate text."""
+
+    def __init__(
+        self,
+        engines: dict[str, Engine],
+        memory: MemoryStore | None = None,
+        cache: SegmentCache | None = None,
+        max_segment_chars: int = 400,
+    ):
+        if "phrasebook" not in engines:
+            raise ValueError("the phrasebook engine is always available and must be registered")
+        self.engines = engines
+        self.memory = memory
+        self.cache = cache
+        self.max_segment_chars = max_segment_chars
+
+    def engine_names(self) -> list[str]:
+        """Engines usable now, the automatic choice first."""
+        return sorted(self.engines, key=lambda name: name != self.default_engine())
+
+    def default_engine(self) -> str:
+        """Neural when a model is installed, the phrasebook otherwise."""
+        return "neural" if "neural" in self.engines else "phrasebook"
+
+    def pick(self, name: str | None) -> Engine:
+        """The engine for a request; a clear error for unknown or absent engines."""
+        name = name or "auto"
+        if name == "auto":
+            return self.engines[self.default_engine()]
+        if name not in {"phrasebook", "neural"}:
+            raise TranslationError(
+                "unknown_engine", f"Unknown engine {name!r}; use auto, phrasebook or neural."
+            )
+        if name not in self.engines:
+            raise TranslationError(
+                "engine_unavailable",
+                f"The {name} engine is not installed on this server (see docs/MODELS.md).",
+            )
+        return self.engines[name]
+
+    def detect(self, text: str) -> Detection:
+        """Language of a text, among en, fr and ht."""
+        return detect_language(text)
+
+    def translate(
+        self, texts: Sequence[str], source: str, target: str, engine: str | None = None
+    ) -> list[TextOutcome]:
+        """Translate each text; ``source`` may be ``auto`` (detected per text)."""
+        chosen = self.pick(engine)
+        if target not in {t for _, t in SUPPORTED_PAIRS}:
+            raise TranslationError(
+                "unsupported_pair",
+                f"Unsupported target {target!r}; supported directions: {describe_pairs()}.",
+            )
+        return [self._one(text, source, target, chosen) for text in texts]
+
+    def _one(self, text: str, source: str, target: str, engine: Engine) -> TextOutcome:
+        detection = None
+        if source == "auto":
+            detection = self.detect(text)
+            source = detection.language
+        if source == target:
+            return TextOutcome(
+                text,
+                source,
+                target,
+                "none",
+                detection,
+                [SegmentOutcome(text, Result(text, "none", "passthrough", 1.0))],
+            )
+        if not is_supported(source, target):
+            raise TranslationError(
+                "unsupported_pair",
+                f"Unsupported direction {source}→{target}; "
+                f"supported directions: {describe_pairs()}.",
+            )
+        pieces = segment(text, self.max_segment_chars)
+        sentences = [normalize_segment(p.text, source) for p in pieces if p.translatable]
+        outcomes = iter(self._segments(sentences, source, target, engine))
+        rebuilt = [next(outcomes) if p.translatable else p for p in pieces]
+        output = "".join(
+            p.result.text if isinstance(p, SegmentOutcome) else p.text for p in rebuilt
+        )
+        done = [p for p in rebuilt if isinstance(p, SegmentOutcome)]
+        return TextOutcome(output, source, target, engine.name, detection, done)
+
+    def _segments(
+        self, sentences: list[str], source: str, target: str, engine: Engine
+    ) -> list[SegmentOutcome]:
+        info = engine.info()
+        found: dict[int, Result] = {}
+        if self.cache is not None:
+            for index, sentence in enumerate(sentences):
+                hit = self.cache.get_segment(sentence, source, target, info)
+                if hit is not None:
+                    found[index] = hit
+        missing = [i for i in range(len(sentences)) if i not in found]
+        fresh = engine.translate([sentences[i] for i in missing], source, target) if missing else []
+        terms = self.memory.glossary(source, target) if self.memory is not None else []
+        outcomes: list[SegmentOutcome] = []
+        fresh_by_index = dict(zip(missing, fresh, strict=True))
+        for index, sentence in enumerate(sentences):
+            if index in found:
+                outcomes.append(SegmentOutcome(sentence, found[index], cached=True))
+                continue
+            result, applied = fresh_by_index[index], ()
+            if terms and result.engine != "phrasebook":
+                text, used = glossary.enforce(
+                    sentence, result.text, terms, builtin_lexicon(source, target)
+                )
+                result = Result(text, result.engine, result.match, result.score, result.unknown)
+                applied = tuple(used)
+            if self.cache is not None and result.match != "passthrough":
+                self.cache.set_segment(sentence, source, target, info, result)
+            outcomes.append(SegmentOutcome(sentence, result, False, applied))
+        return outcomes
