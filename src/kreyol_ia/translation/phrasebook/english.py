@@ -324,7 +324,7 @@ def plural(noun: str) -> str:
             if head in {"piece", "glass", "cup"}
             else noun.rsplit(" ", 1)[0] + " " + plural(noun.rsplit(" ", 1)[1])
         )
-    if noun.endswith(("s", "x", "z", "ch", "sh")):
+    if noun.endswith(("s", "x", "z", "ch", "sh")) or noun in {"mango", "potato", "tomato", "hero"}:
         return noun + "es"
     if noun.endswith("y") and noun[-2:-1] not in set("aeiou"):
         return noun[:-1] + "ies"

@@ -63,6 +63,7 @@ PARTICIPLES = {
     "entendre": "entendu",
     "répondre": "répondu",
 }
+PARTICIPLE_FORMS = frozenset(PARTICIPLES.values())
 ETRE_VERBS = {
     "aller",
     "venir",
@@ -238,7 +239,14 @@ def lemma_candidates(word: str) -> list[tuple[str, str]]:
     """Possible (lemma, inflection) readings of a French word, most likely first."""
     out: list[tuple[str, str]] = []
     if word in FORM_TO_LEMMA:
-        out.append((FORM_TO_LEMMA[word], "form"))
+        out.append((FORM_TO_LEMMA[word], "participle" if word in PARTICIPLE_FORMS else "form"))
+    for ending in ("e", "s", "es"):
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and stem in PARTICIPLE_FORMS:
+            out.append((FORM_TO_LEMMA[stem], "participle"))
+    for ending in ("es", "s", "x", "e"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            out.append((word[: -len(ending)], "agreement"))
     for ending in ("ées", "és", "ée", "é"):
         if word.endswith(ending) and len(word) > len(ending) + 1:
             out.append((word[: -len(ending)] + "er", "participle"))
@@ -248,9 +256,6 @@ def lemma_candidates(word: str) -> list[tuple[str, str]]:
     for ending in ("issent", "issons", "issez", "is", "it", "i", "ie"):
         if word.endswith(ending) and len(word) > len(ending) + 1:
             out.append((word[: -len(ending)] + "ir", "form"))
-    for ending in ("es", "s", "x", "e"):
-        if word.endswith(ending) and len(word) > len(ending) + 2:
-            out.append((word[: -len(ending)], "agreement"))
     if word.endswith("aux"):
         out.append((word[:-3] + "al", "agreement"))
     return out
@@ -360,3 +365,47 @@ def agree(adjective: str, feminine: bool, plural: bool) -> str:
     if plural and not word.endswith(("s", "x")):
         word += "s"
     return word
+
+
+def plural(phrase: str) -> str:
+    """Plural of a noun or adjective phrase: only its first word takes -s/-x."""
+    head, sep, rest = phrase.partition(" ")
+    if head.endswith(("s", "x", "z")):
+        form = head
+    elif head.endswith(("au", "eu")):
+        form = head + "x"
+    elif head.endswith("al"):
+        form = head[:-2] + "aux"
+    else:
+        form = head + "s"
+    return form + sep + rest
+
+
+def partitive(noun: str, negative: bool) -> str:
+    """A bare object takes ``du/de la/de l'`` (``de``/``d'`` after a negation)."""
+    if negative:
+        return f"d'{noun}" if noun.startswith(VOWEL_START) else f"de {noun}"
+    if noun.startswith(VOWEL_START):
+        return f"de l'{noun}"
+    return f"{'de la' if is_feminine(noun) else 'du'} {noun}"
+
+
+def to_place(phrase: str) -> str:
+    """``à`` + a definite phrase with its contractions: au marché, aux champs, à l'école."""
+    if phrase.startswith("le "):
+        return "au " + phrase[3:]
+    if phrase.startswith("les "):
+        return "aux " + phrase[4:]
+    return "à " + phrase
+
+
+NOUNS_LIKE_VERBS = frozenset(
+    "livre lettre fenêtre centre titre ventre montre vitre mètre chiffre cuivre poivre "
+    "navire empire sourire délire avenir loisir plaisir désir soir devoir pouvoir savoir "
+    "dîner déjeuner goûter boucher fermier premier dernier papier panier cahier".split()
+)
+
+ARTICLES = frozenset(
+    "le la les un une des du au aux mon ma mes ton ta tes son sa ses notre nos "
+    "votre vos leur leurs ce cet cette ces".split()
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kreyol_ia.translation.phrasebook import english, french
 from kreyol_ia.translation.phrasebook.kreyol import (
     DETERMINERS,
+    NUMBER_WORDS,
     PRENOMINAL_ADJECTIVES,
     SUBJECT_PRONOUNS,
     TENSE_MARKERS,
@@ -56,9 +57,10 @@ FUNCTION_WORDS = {
     "ankò": ("again", "encore"),
     "anpil": ("a lot", "beaucoup"),
     "wi": ("yes", "oui"),
+    "isit": ("here", "ici"),
     "non": ("no", "non"),
     "sa": ("that", "ça"),
-    "la": ("there", "là"),
+    "la": ("here", "là"),
 }
 MODALS = {
     "ka": ("can", "pouvoir"),
@@ -110,13 +112,31 @@ def analyse(tokens: list[Token], lexicon: Lexicon, target: str) -> list[Unit]:
         possessive = bool(units) and units[-1].tag in {"NOUN", "ADJ", "POSS"}
         if possessive and lower in SUBJECT_PRONOUNS | DETERMINERS:
             entry = None
-        if entry is not None and not _is_determiner_phrase(words, i, span):
+        if entry is not None and not _phrase_fits(words, i, span, lexicon):
+            entry = None
+        if entry is not None:
             units.append(Unit("PHRASE", as_fragment(entry.target), lower))
             i += span
             continue
         units.append(_unit(token, units, words[i + 1 :], lexicon, pos_oracle, target))
         i += 1
     return units
+
+
+def _phrase_fits(words: list[Token], i: int, span: int, lexicon: Lexicon) -> bool:
+    """Refuse phrases that would strand the words after them.
+
+    A phrase opening with a subject pronoun must reach the end of its clause (``nou bezwen dlo``
+    + ``pwòp`` would lose the adjective), and one whose last word forms a lexicon entry with a
+    following determiner gives way to it (``manje aswè`` + ``a`` → ``manje`` + ``aswè a``).
+    """
+    end = i + span
+    following = words[end].lower if end < len(words) else ""
+    if words[i].lower in SUBJECT_PRONOUNS and end < len(words) and words[end].kind == "word":
+        return False
+    return not (
+        following in DETERMINERS and lexicon.get(f"{words[end - 1].lower} {following}") is not None
+    )
 
 
 def _expand(tokens: list[Token]) -> list[Token]:
@@ -126,11 +146,6 @@ def _expand(tokens: list[Token]) -> list[Token]:
         Token(e if t.kind == "word" and e != t.lower else t.text, t.kind)
         for t, e in zip(tokens, expanded, strict=True)
     ]
-
-
-def _is_determiner_phrase(words: list[Token], i: int, span: int) -> bool:
-    """``machin nan`` must be noun + determiner, not a lexicon phrase ending in ``nan``."""
-    return span == 2 and words[i + 1].lower in DETERMINERS | {"yo"}
 
 
 def _unit(
@@ -188,27 +203,46 @@ def _unit(
     gloss = oracle.get(lower)
     english_gloss = (gloss.target if gloss else entry.target).lower()
     next_word = after[0].lower if after and after[0].kind == "word" else ""
+    if lower in NUMBER_WORDS and next_word:
+        return Unit("NUM", entry.target, lower)
     if english_gloss in english.ADVERBS:
         return Unit("FUNC", entry.target, lower)
-    if english_gloss in english.ADJECTIVES or english_gloss.startswith("be "):
-        attr = nominal or (lower in PRENOMINAL_ADJECTIVES and bool(next_word))
-        return Unit("ADJ", entry.target, lower, {"attr"} if attr else set())
+    readings = [e.target.lower() for e in oracle.alternatives(lower)] or [english_gloss]
+    adjective = next((r for r in readings if r in english.ADJECTIVES or r.startswith("be ")), "")
+    if adjective:
+        after_noun = previous is not None and (
+            previous.tag == "NOUN" or (previous.tag == "ADJ" and previous.has("attr"))
+        )
+        attr = after_noun or (lower in PRENOMINAL_ADJECTIVES and bool(next_word))
+        output = adjective.removeprefix("be ") if target == "en" else entry.target
+        return Unit("ADJ", output, lower, {"attr"} if attr else set())
     before_tag = previous.tag if previous is not None else ""
-    verbal = before_tag in {"PRON", "NEG", "PAST", "PROG", "FUT", "COND", "MODAL", "NEVER", "NP"}
+    has_verb = _has_verb_reading(oracle, lower)
+    verbal = before_tag in {"PRON", "PAST", "PROG", "FUT", "COND", "MODAL", "NEVER", "NP"}
+    if before_tag == "NEG":
+        verbal = has_verb or next_word != ""
     if before_tag == "VERB" and previous is not None:
-        verbal = previous.src in SERIAL_VERBS and next_word not in DETERMINERS | {"yo"}
+        verbal = previous.src in SERIAL_VERBS and has_verb and next_word not in DETERMINERS
     if before_tag == "POSS":
         verbal = True
     if before_tag == "FUT" and previous is not None and previous.src in {"pral", "prale"}:
-        verbal = (gloss.target.split(" ")[0] if gloss else "") in english.VERBS
+        verbal = has_verb
     if verbal or (previous is None and not after):
         return Unit("VERB", _sense(lexicon, lower, True, target), lower)
     return Unit("NOUN", _sense(lexicon, lower, False, target), lower)
 
 
+def _has_verb_reading(oracle: Lexicon, key: str) -> bool:
+    """Whether any English gloss of the word is a known verb (manje: eat, food)."""
+    return any(e.target.split(" ")[0] in english.VERBS for e in oracle.alternatives(key))
+
+
 def _is_verb(word: str, target: str) -> bool:
     head = word.split(" ")[0]
-    return head in english.VERBS if target == "en" else head.endswith(("er", "ir", "re", "oir"))
+    if target == "en":
+        return head in english.VERBS
+    infinitive = head.endswith(("er", "ir", "oir", "dre", "ire", "vre"))
+    return head in french.PRESENT or (infinitive and head not in french.NOUNS_LIKE_VERBS)
 
 
 def _sense(lexicon: Lexicon, key: str, verb: bool, target: str) -> str:
@@ -270,7 +304,7 @@ def _render_np(group: list[Unit], target: str) -> Unit:
     plural = (
         any(u.tag == "PLURAL" for u in group)
         or any(u.tag == "DEM" and u.has("plural") for u in group)
-        or (number not in {"", "1"})
+        or (number.lower() not in {"", "1", "one", "un", "une"})
     )
     poss = next((u for u in group if u.tag == "POSS"), None)
     dem = any(u.tag == "DEM" for u in group)
@@ -294,12 +328,13 @@ def _render_np(group: list[Unit], target: str) -> Unit:
         else:
             text = body
     else:
-        head = " ".join(nouns[:1] + [f"de {n}" for n in nouns[1:]])
+        first = french.plural(nouns[0]) if plural and nouns else (nouns[0] if nouns else "")
+        head = " ".join([first, *[f"de {n}" for n in nouns[1:]]])
         pre = [a for a in adjs if a in french.PRE_NOUN_ADJECTIVES]
         post = [a for a in adjs if a not in french.PRE_NOUN_ADJECTIVES]
+        if plural:
+            pre, post = [french.plural(a) for a in pre], [french.plural(a) for a in post]
         body = " ".join([*pre, head, *post])
-        if plural and not number:
-            body = " ".join(w if w.endswith(("s", "x")) else w + "s" for w in body.split())
         if poss is not None:
             text = french.possessive(poss.person, body, plural)
         elif dem:
@@ -343,6 +378,8 @@ def _clause(units: list[Unit], target: str, question: bool) -> list[str]:
         else:
             flags.add(marker.tag)
             flags.add(marker.src)
+    if "PROG" in flags and any(u.src in FUTURE_TIME for u in rest):
+        flags = (flags - {"PROG"}) | {"FUT"}
     copula = bool(rest) and rest[0].tag == "COP"
     if copula:
         rest = rest[1:]
@@ -361,10 +398,16 @@ def _english(
 ) -> list[str]:
     person = subject.person if subject is not None else 2
     subj = _subject_text(subject, "en")
+    if subject is None and rest and rest[0].tag == "PHRASE" and not flags:
+        return [u.out for u in lead if u.tag == "QW"] + _tail(rest, None, "en", False)
+    if _phrase_has_subject(rest, subj):
+        return [u.out for u in lead if u.tag == "QW"] + _tail(rest, None, "en", False)
     verb = rest[0] if rest and rest[0].tag == "VERB" else None
-    tail = [_object_text(u, "en") for u in (rest[1:] if verb else rest)]
-    if copula and rest and rest[0].has("bare") and tail:
+    tail = _tail(rest[1:] if verb else rest, verb, "en", False)
+    if (copula or verb is None) and rest and rest[0].tag == "NP" and rest[0].has("bare") and tail:
         tail[0] = f"{english.article_for(tail[0])} {tail[0]}"
+    if verb is None and tail and tail[0] == "home":
+        tail[0] = "at home"
     if verb is not None and tail and rest[1].tag == "VERB" and verb.out in _TO_AFTER:
         tail.insert(0, "to")
     negative = bool(flags & {"NEG"})
@@ -391,6 +434,99 @@ def _english(
     return [w for w in words + tail if w]
 
 
+def _phrase_has_subject(rest: list[Unit], subject: str) -> bool:
+    """A lexicon phrase like ``nous avons besoin d'eau`` already carries its subject."""
+    if not rest or rest[0].tag != "PHRASE" or not subject:
+        return False
+    return rest[0].out.lower().split(" ")[0].rstrip("'") in {subject.lower(), subject.lower()[:1]}
+
+
+FUTURE_TIME = {"demen", "pita", "pwochen", "pwochèn", "apre demen", "byento"}
+MOTION_VERBS = {
+    "go",
+    "come",
+    "return",
+    "walk",
+    "run",
+    "travel",
+    "aller",
+    "venir",
+    "retourner",
+    "rentrer",
+    "arriver",
+}
+_NO_PREPOSITION = {
+    "home",
+    "here",
+    "there",
+    "at home",
+    "à la maison",
+    "ici",
+    "là",
+    "tomorrow",
+    "today",
+    "yesterday",
+    "demain",
+    "hier",
+    "aujourd'hui",
+}
+
+
+def _tail(units: list[Unit], verb: Unit | None, target: str, negative: bool) -> list[str]:
+    """Objects and complements: ``to``/``à`` after motion verbs, ``ak`` as with/and, ``very``."""
+    words: list[str] = []
+    skip: set[int] = set()
+    for index, unit in enumerate(units):
+        if index in skip:
+            continue
+        text = _object_text(unit, target)
+        following = units[index + 1] if index + 1 < len(units) else None
+        if unit.src == "anpil" and words and index and units[index - 1].tag == "ADJ":
+            words[-1] = ("very " if target == "en" else "très ") + words[-1]
+            continue
+        if unit.src in {"ak", "avèk"} and index == 0 and verb is not None:
+            text = "with" if target == "en" else "avec"
+        if unit.src == "nan" and index == 0 and verb is not None and verb.out in MOTION_VERBS:
+            text = "to" if target == "en" else "à"
+            if target == "fr" and following is not None and following.tag == "NP":
+                text = french.to_place(following.out)
+                skip.add(index + 1)
+        if (
+            index == 0
+            and verb is not None
+            and verb.out in MOTION_VERBS
+            and unit.tag in {"NP", "NOUN"}
+            and text not in _NO_PREPOSITION
+        ):
+            text = _motion_complement(unit, text, target)
+        elif target == "fr" and index == 0 and verb is not None and _bare(unit, text):
+            text = french.partitive(text, negative or verb.out.endswith("besoin"))
+        if following is not None and following.src == "anpil" and unit.tag == "ADJ":
+            text = ("very " if target == "en" else "très ") + text
+            words.append(text)
+            skip.add(index + 1)
+            continue
+        if text:
+            words.append(text)
+    return words
+
+
+def _bare(unit: Unit, text: str) -> bool:
+    """A complement with no article of its own (French then needs a partitive)."""
+    if unit.tag == "NP":
+        return unit.has("bare")
+    first = text.split(" ")[0].lower()
+    return unit.tag in {"PHRASE", "NOUN"} and first not in french.ARTICLES and "'" not in first
+
+
+def _motion_complement(unit: Unit, text: str, target: str) -> str:
+    if target == "en":
+        return f"to {text}"
+    if unit.has("bare"):
+        text = french.definite(text, False, text)
+    return french.to_place(text)
+
+
 def _english_verb(
     verb: str, person: int, flags: set[str], modal: str, negative: bool, has_subject: bool
 ) -> tuple[str, list[str]]:
@@ -406,6 +542,8 @@ def _english_verb(
         return _be(person, False, False), [*not_, english.gerund(verb)]
     if "PROG" in flags:
         return _be(person, True, False), [*not_, english.gerund(verb)]
+    if "FUT" in flags and flags & {"pral", "prale"}:
+        return _be(person, False, False), [*not_, "going to", verb]
     if "FUT" in flags:
         return "will", [*not_, verb]
     if "COND" in flags:
@@ -450,10 +588,23 @@ def _french(
     question: bool,
 ) -> list[str]:
     person = subject.person if subject is not None else 2
-    verb = rest[0] if rest and rest[0].tag == "VERB" else None
-    tail = [_object_text(u, "fr") for u in (rest[1:] if verb else rest)]
-    lemma = verb.out if verb is not None else "être"
     negative = bool(flags & {"NEG", "NEVER"})
+    if subject is None and rest and rest[0].tag == "PHRASE" and not flags:
+        return french.elide([u.out for u in lead if u.tag == "QW"] + _tail(rest, None, "fr", False))
+    if (
+        subject is not None
+        and subject.tag == "PRON"
+        and _phrase_has_subject(rest, PRONOUNS["fr"]["subject"][subject.person])
+    ):
+        return french.elide([u.out for u in lead if u.tag == "QW"] + _tail(rest, None, "fr", False))
+    verb = rest[0] if rest and rest[0].tag == "VERB" else None
+    tail = _tail(rest[1:] if verb else rest, verb, "fr", negative)
+    lemma = verb.out if verb is not None else "être"
+    feminine = (
+        subject is not None
+        and subject.tag == "NP"
+        and french.is_feminine(subject.out.split()[1] if " " in subject.out else subject.out)
+    )
     neg_word = "jamais" if "NEVER" in flags else "pas"
     if modal and verb is not None:
         finite, after = modal, [lemma]
@@ -461,11 +612,13 @@ def _french(
         finite, after = "aller", [lemma]
     elif "PAST" in flags and verb is not None and "PROG" not in flags:
         aux = "être" if lemma.split()[0] in french.ETRE_VERBS else "avoir"
-        finite, after = aux, [french.participle(lemma)]
+        participle = french.participle(lemma)
+        if aux == "être":
+            participle = french.agree(participle, feminine, person == 5)
+        finite, after = aux, [participle]
     else:
         finite, after = lemma, []
-    if verb is None and subject is not None and tail:
-        feminine = subject.tag == "NP" and french.is_feminine(subject.out.split()[-1])
+    if verb is None and subject is not None and tail and rest[0].tag == "ADJ":
         tail[0] = french.agree(tail[0], feminine, person == 5)
     if "PAST" in flags and (verb is None or "PROG" in flags):
         conj = {"être": "étais", "avoir": "avais"}.get(finite, french.conjugate(finite, 0))

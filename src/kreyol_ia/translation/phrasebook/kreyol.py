@@ -56,3 +56,53 @@ def expand_short_forms(words: list[str]) -> list[str]:
         else:
             out.append(word)
     return out
+
+
+NUMBER_WORDS = frozenset(
+    "en youn de twa kat senk sis sèt uit nèf dis onz douz trèz katòz kenz sèz disèt dizuit "
+    "diznèf ven trant karant senkant swasant san mil".split()
+)
+TIME_AND_PLACE_ADVERBS = frozenset(
+    {
+        "jodi a",
+        "demen",
+        "yè",
+        "kounye a",
+        "aswè a",
+        "maten an",
+        "toujou",
+        "deja",
+        "ankò",
+        "isit",
+        "la",
+        "lakay",
+        "byento",
+        "apre",
+        "anvan",
+        "souvan",
+        "pafwa",
+        "tou",
+        "tou de",
+    }
+)
+SHORT_BEFORE_AP = {"mwen": "m", "li": "l", "nou": "n", "yo": "y", "ou": "w"}
+
+
+def contract(words: list[str]) -> list[str]:
+    """Written short forms: ``li ap`` → ``l ap``, ``pa te`` → ``pa t``, ``bay mwen`` → ``ban m``."""
+    out: list[str] = []
+    for word in (part for item in words for part in item.split()):
+        previous = out[-1].lower() if out else ""
+        clause_start = len(out) < 2 or not out[-2][:1].isalpha()
+        if word == "ap" and previous in SHORT_BEFORE_AP and clause_start:
+            out[-1] = (
+                SHORT_BEFORE_AP[previous]
+                if out[-1].islower()
+                else (SHORT_BEFORE_AP[previous].upper())
+            )
+        elif word == "te" and previous == "pa":
+            word = "t"
+        elif word == "mwen" and previous == "bay":
+            out[-1], word = "ban", "m"
+        out.append(word)
+    return out

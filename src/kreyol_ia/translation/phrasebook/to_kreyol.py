@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from kreyol_ia.translation.phrasebook import english, french
-from kreyol_ia.translation.phrasebook.kreyol import PRENOMINAL_ADJECTIVES, definite_article
-from kreyol_ia.translation.phrasebook.lexicon import Lexicon, as_fragment
+from kreyol_ia.translation.phrasebook.kreyol import (
+    NUMBER_WORDS,
+    PRENOMINAL_ADJECTIVES,
+    TIME_AND_PLACE_ADVERBS,
+    contract,
+    definite_article,
+)
+from kreyol_ia.translation.phrasebook.lexicon import Entry, Lexicon, as_fragment, builtin_lexicon
 from kreyol_ia.translation.phrasebook.tokens import Token
 from kreyol_ia.translation.phrasebook.units import Unit
 
@@ -160,6 +166,8 @@ _NO_POU_AFTER = {
     "ede",
     "aprann",
 }
+_ELIDED = {"l", "d", "j", "m", "t", "s", "n", "c", "qu", "jusqu", "lorsqu", "puisqu"}
+_MOTION_ARTICLE_DROP = {"lekòl", "lopital", "legliz", "lakay", "mache", "travay", "lavil"}
 _ADJ_SUFFIXES = ("ous", "ful", "less", "ive", "able", "ible", "ical")
 
 
@@ -176,12 +184,37 @@ def analyse(tokens: list[Token], lexicon: Lexicon, language: str) -> list[Unit]:
             i += 1
             continue
         span, entry = lexicon.longest(words, i, min_words=2)
+        if entry is None:
+            span, entry = _lemma_phrase(words, i, lexicon, language)
         if entry is not None:
             units.append(_phrase_unit(entry.target, words[i : i + span]))
             i += span
             continue
         units.append(_word_unit(token, i, words, units, closed, lexicon, language))
         i += 1
+    return _inverted_questions(units) if language == "fr" else units
+
+
+def _lemma_phrase(
+    words: list[Token], i: int, lexicon: Lexicon, language: str
+) -> tuple[int, Entry | None]:
+    """Multi-word entries whose first word is inflected: ``avons besoin de`` → avoir besoin de."""
+    module = english if language == "en" else french
+    for lemma, _ in module.lemma_candidates(words[i].lower):
+        trial = [Token(lemma, "word"), *words[i + 1 :]]
+        span, entry = lexicon.longest(trial, 0, min_words=2)
+        if entry is not None:
+            return span, entry
+    return 0, None
+
+
+def _inverted_questions(units: list[Unit]) -> list[Unit]:
+    """``Voulez-vous du riz ?`` → a yes/no question with the subject before the verb."""
+    for index in range(1, len(units) - 1):
+        verb, dash, subject = units[index - 1], units[index], units[index + 1]
+        if dash.out == "-" and subject.tag == "PRON" and verb.tag not in {"PUNCT", "NOUN"}:
+            question = Unit("Q", "èske", "")
+            return [question, *units[: index - 1], subject, verb, *units[index + 2 :]]
     return units
 
 
@@ -194,8 +227,8 @@ def _expand(tokens: list[Token], language: str) -> list[Token]:
             out += [Token(part, "word") for part in english.CONTRACTIONS[lower].split()]
         elif token.kind == "word" and language == "en" and lower.endswith("'s"):
             out += [Token(token.text[:-2], "word"), Token("'s", "word")]
-        elif token.kind == "word" and language == "fr" and "'" in lower.rstrip("'"):
-            head, _, rest = lower.partition("'")
+        elif token.kind == "word" and language == "fr" and lower.partition("'")[0] in _ELIDED:
+            head, _, rest = token.text.replace("’", "'").partition("'")
             out += [Token(head + "'", "word"), Token(rest, "word")]
         else:
             out.append(token)
@@ -236,21 +269,23 @@ def _word_unit(
         and lower in french.FORM_TO_LEMMA
         and (french.FORM_TO_LEMMA[lower] in _FR_VERB_TAGS)
     ):
-        return _french_verb(french.FORM_TO_LEMMA[lower], lower, token.text, following)
+        inflection = "participle" if lower in french.PARTICIPLE_FORMS else "form"
+        return _french_verb(french.FORM_TO_LEMMA[lower], lower, token.text, following, inflection)
     entry = lexicon.get(lower)
     if entry is not None and lower in (english.PREPOSITIONS | french.PREPOSITIONS):
         return Unit("PREP", entry.target, token.text)
     if entry is not None and lower in english.ADVERBS:
         return Unit("ADVW", entry.target, token.text)
     if entry is not None:
-        return Unit(_content_tag(lower, "", previous, language), entry.target, token.text)
+        tag = _content_tag(lower, "", previous, language, entry.target)
+        return Unit(tag, entry.target, token.text)
     candidates = (english if language == "en" else french).lemma_candidates(lower)
     for lemma, inflection in candidates:
         if language == "fr" and lemma in _FR_VERB_TAGS:
-            return _french_verb(lemma, lower, token.text, following)
+            return _french_verb(lemma, lower, token.text, following, inflection)
         entry = lexicon.get(lemma)
         if entry is not None:
-            tag = _content_tag(lemma, inflection, previous, language)
+            tag = _content_tag(lemma, inflection, previous, language, entry.target)
             feats = {inflection}
             if inflection == "plural" or (inflection == "s" and tag == "NOUN"):
                 feats.add("plural")
@@ -291,18 +326,44 @@ def _refine_closed(
     return unit
 
 
-def _french_verb(lemma: str, lower: str, text: str, following: str) -> Unit:
+def _french_verb(
+    lemma: str, lower: str, text: str, following: str, inflection: str = "form"
+) -> Unit:
     person = next((i for i, forms in enumerate([french.PRESENT[lemma]]) if lower in forms), 0)
     tag = _FR_VERB_TAGS[lemma]
     feats = {"past"} if lower in {"était", "étais", "étaient", "avait"} else set()
+    if inflection == "participle":
+        return Unit(
+            "VERB",
+            {"être": "te", "avoir": "te genyen", "aller": "ale", "pouvoir": "te kapab"}[lemma],
+            text,
+            {"participle"},
+            person,
+        )
     out = {"COP": "", "HAVE": "gen", "GO": "ale", "MODAL": "ka"}[tag]
     if tag == "GO" and following.endswith(("er", "ir", "re")):
         return Unit("FUT", "pral", text, feats, person)
     return Unit(tag, out, text, feats, person)
 
 
-def _content_tag(lemma: str, inflection: str, previous: Unit | None, language: str) -> str:
-    if lemma in english.ADJECTIVES or (language == "en" and lemma.endswith(_ADJ_SUFFIXES)):
+def _content_tag(
+    lemma: str, inflection: str, previous: Unit | None, language: str, kreyol: str
+) -> str:
+    """Adjective, number, verb or noun, from word lists, the Kreyòl gloss and the neighbours."""
+    if kreyol in NUMBER_WORDS:
+        return "NUM"
+    if kreyol in TIME_AND_PLACE_ADVERBS:
+        return "ADVW"
+    suffix_adjective = (
+        language == "en"
+        and not inflection
+        and len(lemma) > 5
+        and lemma.endswith(_ADJ_SUFFIXES)
+        and lemma not in english.VERBS
+    )
+    if lemma in english.ADJECTIVES or suffix_adjective:
+        return "ADJ"
+    if language == "fr" and _kreyol_adjective(kreyol):
         return "ADJ"
     if (
         language == "fr"
@@ -323,12 +384,18 @@ def _content_tag(lemma: str, inflection: str, previous: Unit | None, language: s
     return "NOUN"
 
 
+def _kreyol_adjective(kreyol: str) -> bool:
+    """Whether the Kreyòl word reads as an English adjective (our part-of-speech oracle)."""
+    glosses = builtin_lexicon("ht", "en").alternatives(kreyol)
+    return any(gloss.target.lower() in english.ADJECTIVES for gloss in glosses)
+
+
 def generate(units: list[Unit], language: str) -> list[str]:
     """Rebuild the analysed units in Kreyòl order: noun phrases, then clause markers."""
     units = _noun_phrases(units, language)
     if language == "fr":
         units = _clitics_after_verb(units)
-    return _clauses(units)
+    return contract(_clauses(units))
 
 
 def _noun_phrases(units: list[Unit], language: str) -> list[Unit]:
@@ -336,7 +403,12 @@ def _noun_phrases(units: list[Unit], language: str) -> list[Unit]:
     i = 0
     while i < len(units):
         unit = units[i]
-        if unit.tag in _NP_START and _starts_np(units, i):
+        opens = (
+            unit.tag != "ADJ"
+            or language == "en"
+            or unit.src.lower() in (french.PRE_NOUN_ADJECTIVES)
+        )
+        if unit.tag in _NP_START and opens and _starts_np(units, i):
             end = _np_end(units, i)
             out.append(_build_np(units[i:end], language, out))
             i = end
@@ -394,6 +466,7 @@ def _build_np(group: list[Unit], language: str, before: list[Unit]) -> Unit:
             front.append(unit.out)
         elif unit.tag == "POSS":
             possessor.append(unit.out)
+            plural = plural or unit.src.lower() in {"mes", "tes", "ses", "nos", "vos", "leurs"}
         elif unit.tag in {"DEF", "DEM"}:
             det = unit.out or det or "DEF"
             plural = plural or unit.person == 5
@@ -421,8 +494,8 @@ def _build_np(group: list[Unit], language: str, before: list[Unit]) -> Unit:
     words = front + pre_adj + head_words + post_adj + genitive + possessor
     if det == "DEF":
         det = "yo" if plural else definite_article(words[-1] if words else "")
-    elif det == "yo" or (plural and det == "" and possessor and language == "fr"):
-        det = "yo" if det == "yo" else ""
+    elif det == "yo" or (plural and det == "" and possessor):
+        det = "yo"
     text = " ".join(w for w in [*words, det] if w)
     return Unit("NP", text, " ".join(u.src for u in group), {"plural"} if plural else set())
 
@@ -447,9 +520,12 @@ def _clauses(units: list[Unit]) -> list[str]:
     """Question marking and the order subject – pa – tense – modal – verb, with copula rules."""
     is_question = any(u.tag == "PUNCT" and u.out == "?" for u in units)
     out: list[str] = []
+    units = _predicate_adverbs(units)
     if is_question and units and units[0].tag in {"COP", "DO", "MODAL", "FUT", "HAVE"}:
         units = _uninvert(units)
         out.append("èske")
+    if len(units) > 2 and units[0].tag == "QW" and units[1].tag == "COP":
+        units = _copula_last(units)
     i = 0
     while i < len(units):
         unit = units[i]
@@ -482,6 +558,45 @@ def _clauses(units: list[Unit]) -> list[str]:
             out.append(unit.out)
         i += 1
     return out
+
+
+def _predicate_adverbs(units: list[Unit]) -> list[Unit]:
+    """``very tired`` → ``bouke anpil``; ``is here`` → ``la``; ``going to`` a place → ``ap ale``."""
+    out: list[Unit] = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        following = units[i + 1] if i + 1 < len(units) else None
+        if unit.tag == "ADV" and following is not None and following.tag == "ADJ":
+            out += [following, unit]
+            i += 2
+            continue
+        if (
+            unit.tag in {"ADVW", "THERE"}
+            and unit.src.lower() in {"here", "there", "là", "ici"}
+            and (out and out[-1].tag in {"COP", "NEG"})
+        ):
+            out.append(Unit("ADVW", "la", unit.src))
+        elif (
+            unit.tag == "PHRASE"
+            and unit.out == "pral"
+            and following is not None
+            and (following.tag in {"NP", "NOUN", "DEF", "PREP"})
+        ):
+            out.append(Unit("PHRASE", "ap ale", unit.src))
+        else:
+            out.append(unit)
+        i += 1
+    return out
+
+
+def _copula_last(units: list[Unit]) -> list[Unit]:
+    """``Where is the hospital?`` → ``Kote lopital la ye?``: the copula moves to the end."""
+    question_word, copula, rest = units[0], units[1], units[2:]
+    end = len(rest)
+    while end and rest[end - 1].tag == "PUNCT":
+        end -= 1
+    return [question_word, *rest[:end], Unit("YE", "ye", copula.src), *rest[end:]]
 
 
 def _uninvert(units: list[Unit]) -> list[Unit]:
