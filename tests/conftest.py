@@ -94,3 +94,33 @@ def client(settings: Settings) -> Iterator[TestClient]:
 def derive(settings: Settings, **changes: object) -> Settings:
     """A validated copy of ``settings`` with some fields changed."""
     return Settings(**{**settings.model_dump(), **changes}, _env_file=None)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(app, username: str = "alice", role: str = "user", **fields: object) -> str:
+    """Create an account directly (as an operator would) and return its username."""
+    from kreyol_ia.auth import UserCreate
+
+    app.state.users.create_user(
+        UserCreate(username=username, email=f"{username}@example.org", password=PASSWORD),
+        role=role,
+        **fields,
+    )
+    return username
+
+
+def bearer(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
+    """Sign in over HTTP and return the Authorization header."""
+    response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def auth_client(client: TestClient) -> TestClient:
+    """The API as a signed-in ordinary user (Bearer token on every request)."""
+    make_user(client.app, "alice")
+    client.headers.update(bearer(client, "alice"))
+    return client

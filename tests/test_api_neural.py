@@ -13,7 +13,7 @@ from kreyol_ia.db import DatabaseManager
 from kreyol_ia.translation.engine import Result
 from kreyol_ia.translation.imports import ImportRow
 from kreyol_ia.translation.memory_store import MemoryStore
-from tests.conftest import derive
+from tests.conftest import bearer, derive, make_user
 from tests.neural_fixture import build_tiny_model
 
 
@@ -25,6 +25,8 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def neural_client(settings: Settings, model_dir: Path):
     with TestClient(create_app(derive(settings, model_dir=model_dir))) as client:
+        make_user(client.app, "alice")
+        client.headers.update(bearer(client, "alice"))
         yield client
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 import secrets
 from functools import lru_cache
@@ -37,6 +38,20 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    jwt_issuer: str = "kreyol-ia"
+    jwt_audience: str = "kreyol-ia-api"
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=7, ge=1, le=90)
+    api_key_pepper: SecretStr | None = None
+    registration: Literal["open", "invite", "closed"] | None = None
+    allow_anonymous: bool = False
+    password_min_length: int = Field(default=10, ge=8, le=64)
+    login_max_failures_per_user: int = Field(default=5, ge=1)
+    login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_window_seconds: int = Field(default=900, ge=10)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     model_dir: Path | None = None
     neural_device: str = "cpu"
     neural_compute_type: str = "int8"
@@ -50,7 +65,7 @@ class Settings(BaseSettings):
     max_batch_texts: int = Field(default=50, ge=1)
     max_segment_chars: int = Field(default=400, ge=50)
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         """Accept ``a,b`` from the environment as well as a real list."""
@@ -74,6 +89,19 @@ class Settings(BaseSettings):
     def redis_dsn(self) -> str | None:
         """The Redis URL in clear, for the client only (it may carry a password)."""
         return self.redis_url.get_secret_value() if self.redis_url else None
+
+    @property
+    def effective_registration(self) -> str:
+        """Open in development, invite-only in production, unless set explicitly."""
+        if self.registration is not None:
+            return self.registration
+        return "open" if self.mode == "development" else "invite"
+
+    def resolved_api_key_pepper(self) -> bytes:
+        """The HMAC key for API-key hashes: its own setting, else derived from the secret key."""
+        if self.api_key_pepper is not None:
+            return self.api_key_pepper.get_secret_value().encode()
+        return hmac.new(self.resolved_secret_key().encode(), b"api-key-pepper", "sha256").digest()
 
     def resolved_secret_key(self) -> str:
         """The signing secret; production demands one, development keeps a generated one (0600)."""

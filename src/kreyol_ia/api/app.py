@@ -11,7 +11,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from kreyol_ia import __version__
 from kreyol_ia.api.errors import install_error_handlers
 from kreyol_ia.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from kreyol_ia.api.routes import health, translate
+from kreyol_ia.api.routes import admin, auth, health, keys, translate, users
+from kreyol_ia.auth import UserManager
+from kreyol_ia.auth.throttle import LoginThrottle
 from kreyol_ia.config import Settings, get_settings
 from kreyol_ia.db import DatabaseManager
 from kreyol_ia.logging_setup import configure_logging
@@ -45,6 +47,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = db
     app.state.redis = redis_client
     app.state.translation = build_translation_service(settings, db)
+    app.state.users = UserManager(db, settings)
+    app.state.login_throttle = LoginThrottle(
+        settings.login_max_failures_per_user,
+        settings.login_max_failures_per_ip,
+        settings.login_window_seconds,
+        redis_client,
+    )
     app.state.engine_names = app.state.translation.engine_names
 
     install_error_handlers(app)
@@ -65,6 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(users.router)
+    app.include_router(keys.router)
+    app.include_router(admin.router)
     app.include_router(translate.router)
     return app
 

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kreyol_ia.auth.errors import AuthError
 from kreyol_ia.logging_setup import request_id_var
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,11 @@ async def _api_error(_request: Request, exc: APIError) -> JSONResponse:
     return error_response(exc.status_code, exc.code, exc.message, exc.headers, exc.details)
 
 
+async def _auth_error(_request: Request, exc: AuthError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return error_response(exc.status, exc.code, exc.message, headers)
+
+
 async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
     if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
         return error_response(422, "malformed_json", "The request body is not valid UTF-8 JSON.")
@@ -100,6 +106,7 @@ async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     """Route every kind of failure through the envelope."""
     app.add_exception_handler(APIError, _api_error)
+    app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -170,3 +170,18 @@ class MemoryEntry(Base):
         ),
         Index("idx_memory_entries_pair", "source_lang", "target_lang"),
     )
+
+
+class Invite(Base):
+    """A single-use registration code (stored hashed) for invite-only servers."""
+
+    __tablename__ = "invites"
+
+    code_hash: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_by: Mapped[str | None] = mapped_column(
+        ForeignKey("users.username", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_by: Mapped[str | None] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from kreyol_ia.api.deps import translation_caller
 from kreyol_ia.api.errors import APIError
+from kreyol_ia.auth import Principal
 from kreyol_ia.config import Settings
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS, describe_pairs
 from kreyol_ia.translation.service import TextOutcome, TranslationError, TranslationService
@@ -78,6 +80,7 @@ def app_settings(request: Request) -> Settings:
 
 
 Service = Annotated[TranslationService, Depends(translation_service)]
+Caller = Annotated[Principal | None, Depends(translation_caller)]
 AppSettings = Annotated[Settings, Depends(app_settings)]
 
 
@@ -135,7 +138,9 @@ def _out(outcome: TextOutcome) -> TranslationOut:
 
 
 @router.post("/translate", response_model=TranslateResponse, summary="Translate text")
-def translate(body: TranslateRequest, service: Service, settings: AppSettings) -> TranslateResponse:
+def translate(
+    body: TranslateRequest, service: Service, settings: AppSettings, _caller: Caller
+) -> TranslateResponse:
     """Translate one text or a list; each result says its engine, match kinds and unknown words."""
     texts = [body.text] if isinstance(body.text, str) else body.text
     _check_language(body.source, "source", allow_auto=True)
@@ -151,7 +156,7 @@ def translate(body: TranslateRequest, service: Service, settings: AppSettings) -
 
 
 @router.post("/detect", response_model=DetectResponse, summary="Detect the language of a text")
-def detect(body: DetectRequest, service: Service) -> DetectResponse:
+def detect(body: DetectRequest, service: Service, _caller: Caller) -> DetectResponse:
     """en, fr or ht, with a confidence."""
     found = service.detect(body.text)
     return DetectResponse(

@@ -1,0 +1,83 @@
+"""Administration: accounts, any key, invitations. Every route needs the 'admin' scope."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from kreyol_ia.api.deps import Users, require_scope
+from kreyol_ia.api.errors import APIError
+from kreyol_ia.auth import Principal, UserPublic
+from kreyol_ia.auth.scopes import ScopeError, normalise_scopes
+from kreyol_ia.db.clock import utcnow
+from kreyol_ia.ratelimit.tiers import TIERS
+
+Admin = Annotated[Principal, Depends(require_scope("admin"))]
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    disabled: bool | None = None
+    tier: str | None = Field(default=None, max_length=32)
+    scopes: list[str] | None = None
+    role: Literal["user", "admin"] | None = None
+
+
+class InviteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    days: int = Field(default=7, ge=1, le=90)
+
+
+class InviteCreated(BaseModel):
+    code: str
+    expires_at: datetime
+
+
+@router.get("/users", response_model=list[UserPublic], summary="List accounts")
+def list_users(
+    _admin: Admin,
+    users: Users,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[UserPublic]:
+    return users.list_users(limit, offset)
+
+
+@router.patch("/users/{username}", response_model=UserPublic, summary="Change an account")
+def update_user(username: str, body: UserUpdate, admin: Admin, users: Users) -> UserPublic:
+    """Disable (ends its sessions), set the tier, scopes or role."""
+    if body.tier is not None and body.tier not in TIERS:
+        raise APIError(422, "unknown_tier", f"Unknown tier; use one of {', '.join(TIERS)}.")
+    if username == admin.username and (body.disabled or body.role == "user"):
+        raise APIError(422, "self_lockout", "Administrators cannot disable or demote themselves.")
+    try:
+        scopes = normalise_scopes(body.scopes) if body.scopes is not None else None
+    except ScopeError as exc:
+        raise APIError(422, "unknown_scope", str(exc)) from exc
+    return users.update_user(
+        username, disabled=body.disabled, tier=body.tier, scopes=scopes, role=body.role
+    )
+
+
+@router.delete(
+    "/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke any API key"
+)
+def revoke_any_key(key_id: int, _admin: Admin, users: Users) -> Response:
+    if not users.revoke_api_key(key_id):
+        raise APIError(404, "not_found", "No such API key.")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/invites",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InviteCreated,
+    summary="Create a single-use invitation",
+)
+def create_invite(body: InviteRequest, admin: Admin, users: Users) -> InviteCreated:
+    code = users.create_invite(admin.username, body.days)
+    return InviteCreated(code=code, expires_at=utcnow() + timedelta(days=body.days))

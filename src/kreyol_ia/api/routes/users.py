@@ -1,0 +1,41 @@
+"""The signed-in user's own account."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from kreyol_ia.api.deps import OptionalPrincipal, Users, require_user_session, unauthenticated
+from kreyol_ia.auth import Principal, UserPublic
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"])
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(min_length=1, max_length=128, repr=False)
+    new_password: str = Field(min_length=1, max_length=128, repr=False)
+
+
+@router.get("/me", response_model=UserPublic, summary="Who am I")
+def me(principal: OptionalPrincipal, users: Users) -> UserPublic:
+    """The caller's account (with a token or an API key)."""
+    if principal is None:
+        raise unauthenticated("Authentication required.")
+    user = users.get_user(principal.username)
+    if user is None:
+        raise unauthenticated("The account no longer exists.")
+    return user
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT, summary="Change password")
+def change_password(
+    body: PasswordChange,
+    principal: Annotated[Principal, Depends(require_user_session)],
+    users: Users,
+) -> Response:
+    """Needs the current password; every refresh token of the account is revoked."""
+    users.change_password(principal.username, body.current_password, body.new_password)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
