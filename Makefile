@@ -22,6 +22,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 ## make run: install, migrate, start the service on SQLite with in-process cache/limiter/jobs
 run: $(VENV)/.installed
 	$(BIN)/kreyol db upgrade
+	$(BIN)/kreyol users create-admin --if-missing
 	$(BIN)/kreyol serve --host $(HOST) --port $(PORT)
 
 ## make test: install test tools and servers (redis-server, postgresql), lint, run the suite

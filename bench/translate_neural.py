@@ -130,7 +130,7 @@ def train_tokenizer(size: int, seed: int) -> bytes:
     """
     rng = np.random.default_rng(seed)
     syllables = [c + v for c in "bcdfghjklmnprstvwyz" for v in "aeiou"]
-    words = ["".join(rng.choice(syllables, size=rng.integers(1, 4))) for _ in range(40_000)]
+    words = np.array(["".join(rng.choice(syllables, rng.integers(1, 4))) for _ in range(40_000)])
     filler = [" ".join(rng.choice(words, size=12)) for _ in range(20_000)]
     buffer = io.BytesIO()
     spm.SentencePieceTrainer.train(
@@ -166,7 +166,11 @@ def sinusoids(count: int, dim: int) -> np.ndarray:
 
 
 def random_weights(shapes: Shapes, seed: int) -> dict[str, np.ndarray]:
-    """Random weights (std 0.02, like transformers' init) named as in M2M100's state dict."""
+    """Random weights (std 0.02, like transformers' init) named as in M2M100's state dict.
+
+    The output projection is not tied to the embeddings (NLLB's is): tied random weights make the
+    decoder copy its last token forever, untied ones write varied text; the cost is the same.
+    """
     rng = np.random.default_rng(seed)
     d, f = shapes.d_model, shapes.ffn
     weights: dict[str, np.ndarray] = {}
@@ -183,6 +187,7 @@ def random_weights(shapes: Shapes, seed: int) -> dict[str, np.ndarray]:
         weights[f"{name}.bias"] = np.zeros(d, dtype=np.float32)
 
     weights["model.shared.weight"] = normal(shapes.vocabulary, d)
+    weights["lm_head.weight"] = normal(shapes.vocabulary, d)
     for stack in ("encoder", "decoder"):
         norm(f"model.{stack}.layer_norm")
         attentions = ("self_attn", "encoder_attn") if stack == "decoder" else ("self_attn",)
@@ -242,7 +247,7 @@ def build_ct2_model(
             norm(layer.ffn.layer_norm, f"{prefix}.final_layer_norm")
     spec.encoder.embeddings[0].weight = embeddings
     spec.decoder.embeddings.weight = embeddings
-    spec.decoder.projection.weight = embeddings
+    spec.decoder.projection.weight = weights["lm_head.weight"]
     spec.config.decoder_start_token = "</s>"
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
@@ -323,6 +328,7 @@ def measure_transformers(
         max_position_embeddings=shapes.positions,
         activation_function="relu",
         scale_embedding=True,
+        tie_word_embeddings=False,
         dropout=0.0,
         bos_token_id=0,
         pad_token_id=PAD_ID,
@@ -331,9 +337,9 @@ def measure_transformers(
     )
     model = transformers.M2M100ForConditionalGeneration(config).eval()
     state = {name: torch.from_numpy(array) for name, array in weights.items()}
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    if unexpected or any("embed_tokens" not in m and "lm_head" not in m for m in missing):
-        raise RuntimeError(f"weights do not fit: missing {missing}, unexpected {unexpected}")
+    for stack in ("encoder", "decoder"):
+        state[f"model.{stack}.embed_tokens.weight"] = state["model.shared.weight"]
+    model.load_state_dict(state, strict=True)
     ids = {token: i for i, token in enumerate(vocabulary)}
     tokenizer = engine.tokenizer
     sources = [

@@ -119,3 +119,40 @@ def test_tm_and_glossary_import_report_counts_and_line_errors(tmp_path: Path) ->
     term = _kreyol(tmp_path, "translate", "clinic", "--from", "en", "--to", "ht")
     assert term.stdout.strip() == "sant sante"
     assert "glossary" in term.stderr
+
+
+def test_create_admin_if_missing_keeps_a_private_password_and_keys_work(tmp_path: Path) -> None:
+    _kreyol(tmp_path, "db", "upgrade")
+    first = _kreyol(tmp_path, "users", "create-admin", "--if-missing")
+    assert first.returncode == 0, first.stderr
+    secret_file = tmp_path / "initial-admin-password"
+    password = secret_file.read_text().strip()
+    assert oct(secret_file.stat().st_mode & 0o777) == "0o600"
+    assert password not in first.stdout + first.stderr
+    again = _kreyol(tmp_path, "users", "create-admin", "--if-missing")
+    assert "already exists" in again.stdout
+    created = _kreyol(tmp_path, "keys", "create", "admin", "--name", "ops", "--days", "7")
+    key = created.stdout.strip()
+    assert key.startswith("ka_")
+    listed = _kreyol(tmp_path, "keys", "list", "admin")
+    assert key[:11] in listed.stdout and key not in listed.stdout
+    assert _kreyol(tmp_path, "keys", "revoke", "1").returncode == 0
+    assert "inactive" in _kreyol(tmp_path, "keys", "list", "admin").stdout
+
+
+def test_create_admin_takes_the_password_from_the_environment_not_argv(tmp_path: Path) -> None:
+    _kreyol(tmp_path, "db", "upgrade")
+    env = _env(tmp_path, KREYOL_ADMIN_PASSWORD="a long enough passphrase")
+    result = subprocess.run(
+        [*KREYOL, "users", "create-admin", "--username", "root2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    listing = _kreyol(tmp_path, "users", "list").stdout
+    assert "root2" in listing and "admin" in listing
+    disabled = _kreyol(tmp_path, "users", "disable", "root2")
+    assert disabled.returncode == 0
+    assert "disabled" in _kreyol(tmp_path, "users", "list").stdout

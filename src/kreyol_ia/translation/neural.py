@@ -64,7 +64,6 @@ class LoadedModel:
     family: str
     codes: Mapping[str, str]
     model_id: str
-    compute_type: str
 
 
 _CacheKey = tuple[Path, str, str, int, int]
@@ -152,7 +151,6 @@ def _load(
         family=family,
         codes=codes,
         model_id=_model_id(model_dir, [*vocabularies, sp_path]),
-        compute_type=translator.compute_type,
     )
 
 
