@@ -27,26 +27,23 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
+def _serve(server: RedisServer | PostgresServer) -> Iterator[RedisServer | PostgresServer]:
     try:
         server.start()
     except ServerUnavailable as exc:
         _unavailable(str(exc))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    yield from _serve(RedisServer())  # type: ignore[misc]
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    server = PostgresServer()
-    try:
-        server.start()
-    except ServerUnavailable as exc:
-        _unavailable(str(exc))
-    yield server
-    server.stop()
+    yield from _serve(PostgresServer())  # type: ignore[misc]
 
 
 def fresh_postgres_database(server: PostgresServer) -> str:

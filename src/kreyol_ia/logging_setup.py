@@ -20,6 +20,7 @@ def configure_logging(level: str) -> None:
     """Install one stream handler on the root logger (idempotent)."""
     root = logging.getLogger()
     root.setLevel(level)
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     if any(getattr(handler, "_kreyol", False) for handler in root.handlers):
         return
     handler = logging.StreamHandler()

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kreyol_ia.auth import api_keys, passwords
@@ -341,12 +341,7 @@ class UserManager:
 
     def revoke_all_refresh_tokens(self, username: str) -> None:
         """End every session of a user."""
-        with self.db.session() as session:
-            session.execute(
-                update(RefreshToken)
-                .where(RefreshToken.username == username, RefreshToken.revoked_at.is_(None))
-                .values(revoked_at=utcnow())
-            )
+        self._revoke_where(RefreshToken.username == username)
 
     def _refresh_claims(self, refresh_token: str) -> dict:
         try:
@@ -355,10 +350,13 @@ class UserManager:
             raise InvalidRefreshToken("The refresh token is not valid.") from exc
 
     def _revoke_family(self, family: str) -> None:
+        self._revoke_where(RefreshToken.family == family)
+
+    def _revoke_where(self, condition: ColumnElement[bool]) -> None:
         with self.db.session() as session:
             session.execute(
                 update(RefreshToken)
-                .where(RefreshToken.family == family, RefreshToken.revoked_at.is_(None))
+                .where(condition, RefreshToken.revoked_at.is_(None))
                 .values(revoked_at=utcnow())
             )
 
