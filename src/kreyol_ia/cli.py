@@ -314,3 +314,28 @@ def keys_revoke(key_id: int) -> None:
         err_console.print("no such key")
         raise typer.Exit(code=1)
     console.print(f"key {key_id} revoked")
+
+
+@users_app.command("set-tier")
+def users_set_tier(username: str, tier: str) -> None:
+    """Move a user to a rate-limit tier (free, basic, pro, enterprise)."""
+    from kreyol_ia.ratelimit.tiers import TIERS
+
+    if tier not in TIERS:
+        err_console.print(f"unknown tier {tier!r}; use one of {', '.join(TIERS)}")
+        raise typer.Exit(code=2)
+    try:
+        _users().update_user(username, tier=tier)
+    except AuthError as exc:
+        err_console.print(f"[red]{exc.code}:[/red] {exc.message}")
+        raise typer.Exit(code=1) from exc
+    console.print(f"{username} is now on the {tier} tier")
+
+
+@users_app.command("reset-limits")
+def users_reset_limits(username: str) -> None:
+    """Forget a user's rate-limit windows (shared through Redis when configured)."""
+    from kreyol_ia.ratelimit.limiter import TieredRateLimiter, build_backend
+
+    TieredRateLimiter(build_backend(get_settings().redis_dsn)).reset(f"user:{username}")
+    console.print(f"rate-limit windows of {username} reset")

@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=10)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    rate_cost_characters: int = Field(default=1000, ge=1)
+    anonymous_tier: str = "free"
+    auth_rate_per_minute: int = Field(default=30, ge=1)
+    auth_rate_per_hour: int = Field(default=300, ge=1)
+    metrics_enabled: bool = True
+
     model_dir: Path | None = None
     neural_device: str = "cpu"
     neural_compute_type: str = "int8"

@@ -11,12 +11,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from kreyol_ia import __version__
 from kreyol_ia.api.errors import install_error_handlers
 from kreyol_ia.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from kreyol_ia.api.routes import admin, auth, health, keys, translate, users
+from kreyol_ia.api.routes import admin, auth, health, keys, metrics, translate, usage, users
 from kreyol_ia.auth import UserManager
 from kreyol_ia.auth.throttle import LoginThrottle
 from kreyol_ia.config import Settings, get_settings
 from kreyol_ia.db import DatabaseManager
 from kreyol_ia.logging_setup import configure_logging
+from kreyol_ia.ratelimit import RateLimiter, TieredRateLimiter
+from kreyol_ia.ratelimit.backends import Backend, FallbackBackend, MemoryBackend, RedisBackend
 from kreyol_ia.redis_conn import connect_redis
 from kreyol_ia.translation.factory import build_translation_service
 
@@ -48,6 +50,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.redis = redis_client
     app.state.translation = build_translation_service(settings, db)
     app.state.users = UserManager(db, settings)
+    backend = _limit_backend(redis_client)
+    app.state.limiter = TieredRateLimiter(backend)
+    app.state.auth_limiter = RateLimiter(
+        settings.auth_rate_per_minute,
+        settings.auth_rate_per_hour,
+        backend=backend,
+        namespace="auth",
+    )
     app.state.login_throttle = LoginThrottle(
         settings.login_max_failures_per_user,
         settings.login_max_failures_per_ip,
@@ -79,7 +89,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(keys.router)
     app.include_router(admin.router)
     app.include_router(translate.router)
+    app.include_router(usage.router)
+    if settings.metrics_enabled:
+        app.include_router(metrics.router)
     return app
+
+
+def _limit_backend(redis_client: object | None) -> Backend:
+    """Shared limits through Redis (falling back to memory), or memory alone."""
+    if redis_client is None:
+        return MemoryBackend()
+    return FallbackBackend(RedisBackend(redis_client))  # type: ignore[arg-type]
 
 
 def app_factory() -> FastAPI:

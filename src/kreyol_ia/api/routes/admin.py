@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from kreyol_ia.api.deps import Users, require_scope
@@ -69,6 +69,19 @@ def update_user(username: str, body: UserUpdate, admin: Admin, users: Users) -> 
 def revoke_any_key(key_id: int, _admin: Admin, users: Users) -> Response:
     if not users.revoke_api_key(key_id):
         raise APIError(404, "not_found", "No such API key.")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/users/{username}/limits/reset",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Reset a user's rate-limit windows",
+)
+def reset_limits(username: str, request: Request, _admin: Admin, users: Users) -> Response:
+    """Forget the user's usage in every window (not the usage records)."""
+    if users.get_user(username) is None:
+        raise APIError(404, "not_found", "No such user.")
+    request.app.state.limiter.reset(f"user:{username}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kreyol_ia.api.deps import AppSettings, CallerIP, Users
 from kreyol_ia.api.errors import APIError
+from kreyol_ia.api.ratelimiting import enforce_auth
 from kreyol_ia.auth import Token, UserCreate, UserPublic
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -33,8 +34,9 @@ class RefreshRequest(BaseModel):
     response_model=UserPublic,
     summary="Create an account",
 )
-def register(body: RegisterRequest, users: Users) -> UserPublic:
+def register(body: RegisterRequest, request: Request, users: Users) -> UserPublic:
     """Open, invite-only or closed, as ``KREYOL_REGISTRATION`` says."""
+    enforce_auth(request)
     data = body.model_dump(exclude={"invite"})
     return users.register(UserCreate(**data), body.invite)
 
@@ -49,6 +51,7 @@ def token(
     settings: AppSettings,
 ) -> Token:
     """Username and password in a form body; the same answer for every kind of failure."""
+    enforce_auth(request)
     throttle = request.app.state.login_throttle
     wait = throttle.retry_after(form.username, ip)
     if wait:

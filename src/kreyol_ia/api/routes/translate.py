@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from kreyol_ia.api.deps import translation_caller
 from kreyol_ia.api.errors import APIError
+from kreyol_ia.api.ratelimiting import enforce, translation_cost
 from kreyol_ia.auth import Principal
 from kreyol_ia.config import Settings
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS, describe_pairs
@@ -139,25 +140,35 @@ def _out(outcome: TextOutcome) -> TranslationOut:
 
 @router.post("/translate", response_model=TranslateResponse, summary="Translate text")
 def translate(
-    body: TranslateRequest, service: Service, settings: AppSettings, _caller: Caller
+    body: TranslateRequest,
+    request: Request,
+    response: Response,
+    service: Service,
+    settings: AppSettings,
+    caller: Caller,
 ) -> TranslateResponse:
     """Translate one text or a list; each result says its engine, match kinds and unknown words."""
     texts = [body.text] if isinstance(body.text, str) else body.text
     _check_language(body.source, "source", allow_auto=True)
     _check_language(body.target, "target", allow_auto=False)
     _limits(texts, settings)
+    characters = sum(len(t) for t in texts)
+    enforce(request, response, caller, translation_cost(characters, settings.rate_cost_characters))
     try:
         outcomes = service.translate(texts, body.source, body.target, body.engine)
     except TranslationError as exc:
         raise APIError(422, exc.code, exc.message) from exc
-    return TranslateResponse(
-        translations=[_out(o) for o in outcomes], characters=sum(len(t) for t in texts)
-    )
+    username = caller.username if caller is not None else "anonymous"
+    request.app.state.db.record_usage("translate", username, characters=characters)
+    return TranslateResponse(translations=[_out(o) for o in outcomes], characters=characters)
 
 
 @router.post("/detect", response_model=DetectResponse, summary="Detect the language of a text")
-def detect(body: DetectRequest, service: Service, _caller: Caller) -> DetectResponse:
+def detect(
+    body: DetectRequest, request: Request, response: Response, service: Service, caller: Caller
+) -> DetectResponse:
     """en, fr or ht, with a confidence."""
+    enforce(request, response, caller, 1)
     found = service.detect(body.text)
     return DetectResponse(
         language=found.language, name=LANGUAGE_NAMES[found.language], confidence=found.confidence
