@@ -186,3 +186,40 @@ class PostgresServer:
         self.kill()
         if self.directory:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@dataclass
+class ApiServer:
+    """``kreyol serve`` in its own process, configured only through the environment."""
+
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    log: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ApiServer:
+        import sys
+
+        self.log = tempfile.mktemp(prefix="kreyol-api-", suffix=".log")
+        with open(self.log, "wb") as handle:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kreyol_ia", "serve", "--port", str(self.port)],
+                env=self.env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_port(self.port, timeout=60)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
