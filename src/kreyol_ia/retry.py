@@ -102,10 +102,12 @@ def _settings(
 ) -> dict[str, Any]:
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
+    if isinstance(exceptions, type):
+        exceptions = (exceptions,)
     retry = (
-        tenacity.retry_if_exception(exceptions)
-        if callable(exceptions) and not isinstance(exceptions, tuple)
-        else tenacity.retry_if_exception_type(exceptions)
+        tenacity.retry_if_exception_type(exceptions)
+        if isinstance(exceptions, tuple)
+        else tenacity.retry_if_exception(exceptions)
     )
     return {
         "stop": tenacity.stop_after_attempt(max_attempts),
