@@ -13,6 +13,7 @@ from rich.console import Console
 
 from kreyol_ia import __version__
 from kreyol_ia.auth import APIKeyCreate, AuthError, UserCreate, UserManager
+from kreyol_ia.cache import RedisCache, TranslationCache
 from kreyol_ia.config import ConfigError, get_settings
 from kreyol_ia.db import DatabaseManager, migrate
 from kreyol_ia.translation.factory import build_translation_service
@@ -339,3 +340,37 @@ def users_reset_limits(username: str) -> None:
 
     TieredRateLimiter(build_backend(get_settings().redis_dsn)).reset(f"user:{username}")
     console.print(f"rate-limit windows of {username} reset")
+
+
+cache_app = typer.Typer(help="The shared translation cache (Redis).", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+def _shared_cache() -> TranslationCache:
+    url = get_settings().redis_dsn
+    if not url:
+        err_console.print("no KREYOL_REDIS_URL: each server process keeps its own cache in memory")
+        raise typer.Exit(code=1)
+    return TranslationCache(RedisCache(url=url))
+
+
+@cache_app.command("stats")
+def cache_stats() -> None:
+    """Whether Redis answers and how many translations it holds."""
+    cache = _shared_cache()
+    reachable = cache.cache.ping()
+    console.print(f"redis: {'reachable' if reachable else 'UNREACHABLE'}")
+    if reachable:
+        count = sum(
+            1
+            for _ in cache.cache.client.scan_iter(  # type: ignore[union-attr]
+                match=cache.cache.namespaced("tr:*"), count=500
+            )
+        )
+        console.print(f"cached translations: {count}")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cached translation of this service (SCAN + UNLINK, never FLUSHDB)."""
+    console.print(f"removed {_shared_cache().clear()} cached translations")

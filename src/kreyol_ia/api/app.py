@@ -14,6 +14,7 @@ from kreyol_ia.api.middleware import BodySizeLimitMiddleware, RequestIdMiddlewar
 from kreyol_ia.api.routes import admin, auth, health, keys, metrics, translate, usage, users
 from kreyol_ia.auth import UserManager
 from kreyol_ia.auth.throttle import LoginThrottle
+from kreyol_ia.cache import RedisCache, TranslationCache
 from kreyol_ia.config import Settings, get_settings
 from kreyol_ia.db import DatabaseManager
 from kreyol_ia.logging_setup import configure_logging
@@ -48,7 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = secret_key
     app.state.db = db
     app.state.redis = redis_client
-    app.state.translation = build_translation_service(settings, db)
+    cache = TranslationCache(
+        RedisCache(client=redis_client) if redis_client else RedisCache(use_redis=False)
+    )
+    app.state.cache = cache
+    app.state.translation = build_translation_service(settings, db, cache)
     app.state.users = UserManager(db, settings)
     backend = _limit_backend(redis_client)
     app.state.limiter = TieredRateLimiter(backend)

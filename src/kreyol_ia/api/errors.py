@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kreyol_ia.auth.errors import AuthError
@@ -98,6 +99,16 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return error_response(422, "validation_error", "The request is not valid.", details=details)
 
 
+async def _database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
+    logger.error("database unavailable after retries: %s", type(exc.orig).__name__)
+    return error_response(
+        503,
+        "database_unavailable",
+        "The database is not reachable right now; try again shortly.",
+        {"Retry-After": "5"},
+    )
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     logger.error("unhandled error", exc_info=exc)
     return error_response(500, "internal_error", "An internal error occurred.")
@@ -109,4 +120,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DBAPIError, _database_down)
     app.add_exception_handler(Exception, _unexpected)

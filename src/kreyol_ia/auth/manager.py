@@ -32,6 +32,7 @@ from kreyol_ia.auth.tokens import InvalidToken, TokenCodec
 from kreyol_ia.config import Settings
 from kreyol_ia.db import APIKey, DatabaseManager, Invite, RefreshToken, User
 from kreyol_ia.db.clock import as_utc, utcnow
+from kreyol_ia.retry import retry_on_database_error
 
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
@@ -110,18 +111,21 @@ class UserManager:
             raise AccountExists("An account with this username or e-mail already exists.") from exc
         return _public(row)
 
+    @retry_on_database_error()
     def get_user(self, username: str) -> UserPublic | None:
         """The account, or None."""
         with self.db.session() as session:
             row = session.get(User, username)
             return _public(row) if row is not None else None
 
+    @retry_on_database_error()
     def list_users(self, limit: int = 50, offset: int = 0) -> list[UserPublic]:
         """Accounts by name."""
         with self.db.session() as session:
             rows = session.scalars(select(User).order_by(User.username).limit(limit).offset(offset))
             return [_public(row) for row in rows]
 
+    @retry_on_database_error()
     def authenticate_user(self, username: str, password: str) -> UserPublic | None:
         """The user when the password is right and the account enabled, else None.
 
@@ -141,6 +145,7 @@ class UserManager:
             row.last_login = utcnow()
             return _public(row)
 
+    @retry_on_database_error()
     def update_user(
         self,
         username: str,
@@ -228,6 +233,7 @@ class UserManager:
             info = _key_info(row)
         return APIKeyCreated(**info.model_dump(), key=key)
 
+    @retry_on_database_error()
     def list_api_keys(self, username: str) -> list[APIKeyInfo]:
         """The user's keys, newest first (display prefixes only)."""
         with self.db.session() as session:
@@ -236,6 +242,7 @@ class UserManager:
             )
             return [_key_info(row) for row in rows]
 
+    @retry_on_database_error()
     def revoke_api_key(self, key_id: int, username: str | None = None) -> bool:
         """Revoke a key; with ``username`` only one of that user's (others look absent)."""
         with self.db.session() as session:
@@ -247,6 +254,7 @@ class UserManager:
                 row.is_active = False
             return True
 
+    @retry_on_database_error()
     def authenticate_api_key(self, key: str) -> Principal | None:
         """The principal for a live key of an enabled user; None otherwise."""
         if not api_keys.looks_like_api_key(key):
@@ -339,6 +347,7 @@ class UserManager:
             raise InvalidRefreshToken("The refresh token is not valid.")
         self._revoke_family(known.family)
 
+    @retry_on_database_error()
     def revoke_all_refresh_tokens(self, username: str) -> None:
         """End every session of a user."""
         self._revoke_where(RefreshToken.username == username)
@@ -360,6 +369,7 @@ class UserManager:
                 .values(revoked_at=utcnow())
             )
 
+    @retry_on_database_error()
     def principal_for_access_token(self, token: str) -> Principal | None:
         """The principal for a valid access token of an enabled user; None otherwise."""
         try:
@@ -400,9 +410,30 @@ class UserManager:
         mode = self.settings.effective_registration
         if mode == "closed":
             raise RegistrationClosed("Registration is closed on this server.")
-        if mode == "invite" and not (invite and self._claim_invite(invite, user.username)):
+        if mode != "invite":
+            return self.create_user(user)
+        try:
+            passwords.check_password_policy(
+                user.password, user.username, self.settings.password_min_length
+            )
+        except passwords.PasswordPolicyError as exc:
+            raise WeakPassword(str(exc)) from exc
+        if not (invite and self._claim_invite(invite, user.username)):
             raise RegistrationClosed("Registration needs a valid invitation code.")
-        return self.create_user(user)
+        try:
+            return self.create_user(user)
+        except AccountExists:
+            self._release_invite(invite)
+            raise
+
+    def _release_invite(self, code: str) -> None:
+        """Give a claimed code back when the account could not be created after all."""
+        with self.db.session() as session:
+            session.execute(
+                update(Invite)
+                .where(Invite.code_hash == _code_hash(code))
+                .values(used_at=None, used_by=None)
+            )
 
     def _claim_invite(self, code: str, username: str) -> bool:
         now = utcnow()

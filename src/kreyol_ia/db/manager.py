@@ -17,6 +17,7 @@ from kreyol_ia.config import Settings
 from kreyol_ia.db.clock import utcnow
 from kreyol_ia.db.engine import build_engine, build_session_factory
 from kreyol_ia.db.models import TASK_STATUSES, Task, UsageStat
+from kreyol_ia.retry import retry_on_database_error
 
 _UNSET: Any = object()
 
@@ -59,6 +60,7 @@ class DatabaseManager:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    @retry_on_database_error()
     def create_task(
         self, task_type: str, input_data: dict[str, Any] | None = None, owner: str | None = None
     ) -> str:
@@ -76,6 +78,7 @@ class DatabaseManager:
             )
         return task_id
 
+    @retry_on_database_error()
     def update_task(
         self,
         task_id: str,
@@ -99,6 +102,7 @@ class DatabaseManager:
             task.updated_at = utcnow()
         return True
 
+    @retry_on_database_error()
     def get_task(self, task_id: str, owner: str | None = None) -> dict[str, Any] | None:
         """One task as a dict; with ``owner`` another user's task is simply absent."""
         with self.session() as session:
@@ -107,6 +111,7 @@ class DatabaseManager:
                 return None
             return _task_dict(task)
 
+    @retry_on_database_error()
     def list_tasks(
         self, limit: int = 50, status: str | None = None, owner: str | None = None, offset: int = 0
     ) -> list[dict[str, Any]]:
@@ -121,6 +126,7 @@ class DatabaseManager:
         with self.session() as session:
             return [_task_dict(task) for task in session.scalars(query)]
 
+    @retry_on_database_error()
     def get_statistics(self) -> dict[str, Any]:
         """Task counts per status and all-time usage totals."""
         with self.session() as session:
@@ -141,6 +147,7 @@ class DatabaseManager:
             "total_characters": int(characters),
         }
 
+    @retry_on_database_error()
     def cleanup_old_tasks(self, days: int = 30) -> int:
         """Delete finished (completed or failed) tasks older than ``days``; return how many."""
         cutoff = utcnow() - timedelta(days=days)
@@ -152,6 +159,7 @@ class DatabaseManager:
             )
             return int(result.rowcount or 0)
 
+    @retry_on_database_error()
     def record_usage(
         self, endpoint: str, username: str, requests: int = 1, characters: int = 0
     ) -> None:
@@ -174,6 +182,7 @@ class DatabaseManager:
         with self.session() as session:
             session.execute(statement)
 
+    @retry_on_database_error()
     def usage_since(self, username: str, since: date) -> dict[str, int]:
         """Requests and characters of one user from ``since`` (inclusive) to today."""
         with self.session() as session:

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kreyol_ia.db import DatabaseManager, MemoryEntry
 from kreyol_ia.db.clock import utcnow
+from kreyol_ia.retry import retry_on_database_error
 from kreyol_ia.translation.imports import ImportRow
 from kreyol_ia.translation.phrasebook.lexicon import Entry
 
@@ -76,10 +77,16 @@ class MemoryStore:
                 self._cache[key] = self._load(source, target)
             return hash(self._version), self._cache[key]
 
+    def version(self) -> int:
+        """Changes whenever imported entries are added or replaced (polled, as ``entries``)."""
+        self._refresh()
+        return hash(self._version)
+
     def glossary(self, source: str, target: str) -> list[Entry]:
         """Only the glossary terms of a direction."""
         return [e for e in self.entries(source, target)[1] if e.origin == "glossary"]
 
+    @retry_on_database_error()
     def counts(self) -> dict[str, int]:
         """Rows per kind, for the CLI and the engines listing."""
         with self.db.session() as session:
@@ -88,6 +95,7 @@ class MemoryStore:
             ).all()
         return {kind: int(count) for kind, count in rows}
 
+    @retry_on_database_error()
     def _refresh(self) -> None:
         now = time.monotonic()
         if now - self._checked_at < self.refresh_seconds:
@@ -103,6 +111,7 @@ class MemoryStore:
                 self._version = version
                 self._cache.clear()
 
+    @retry_on_database_error()
     def _load(self, source: str, target: str) -> list[Entry]:
         query = select(MemoryEntry).where(
             ((MemoryEntry.source_lang == source) & (MemoryEntry.target_lang == target))

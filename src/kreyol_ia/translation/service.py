@@ -157,10 +157,19 @@ class TranslationService:
         done = [p for p in rebuilt if isinstance(p, SegmentOutcome)]
         return TextOutcome(output, source, target, engine.name, detection, done)
 
+    def _cache_identity(self, engine: Engine) -> EngineInfo:
+        """The engine's identity plus the imported memory's version: an import invalidates."""
+        info = engine.info()
+        if self.memory is None:
+            return info
+        return EngineInfo(
+            info.name, info.version, f"{info.model_id}+memory:{self.memory.version()}"
+        )
+
     def _segments(
         self, sentences: list[str], source: str, target: str, engine: Engine
     ) -> list[SegmentOutcome]:
-        info = engine.info()
+        info = self._cache_identity(engine)
         found: dict[int, Result] = {}
         if self.cache is not None:
             for index, sentence in enumerate(sentences):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from kreyol_ia.api.deps import Users, require_scope
@@ -16,6 +16,7 @@ from kreyol_ia.db.clock import utcnow
 from kreyol_ia.ratelimit.tiers import TIERS
 
 Admin = Annotated[Principal, Depends(require_scope("admin"))]
+KeyId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
 
@@ -66,7 +67,7 @@ def update_user(username: str, body: UserUpdate, admin: Admin, users: Users) -> 
 @router.delete(
     "/keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke any API key"
 )
-def revoke_any_key(key_id: int, _admin: Admin, users: Users) -> Response:
+def revoke_any_key(key_id: KeyId, _admin: Admin, users: Users) -> Response:
     if not users.revoke_api_key(key_id):
         raise APIError(404, "not_found", "No such API key.")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -85,12 +86,28 @@ def reset_limits(username: str, request: Request, _admin: Admin, users: Users) -
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+@router.get("/cache/stats", summary="Translation cache statistics")
+def cache_stats(request: Request, _admin: Admin) -> dict[str, object]:
+    """Hits, misses, hit rate, errors and whether Redis or memory is in use."""
+    return request.app.state.cache.stats()
+
+
+@router.delete("/cache", summary="Clear the translation cache")
+def cache_clear(request: Request, _admin: Admin) -> dict[str, int]:
+    """Remove this service's cached translations (SCAN + UNLINK, never FLUSHDB)."""
+    return {"removed": request.app.state.cache.clear()}
+
+
 @router.post(
     "/invites",
     status_code=status.HTTP_201_CREATED,
     response_model=InviteCreated,
     summary="Create a single-use invitation",
 )
-def create_invite(body: InviteRequest, admin: Admin, users: Users) -> InviteCreated:
+def create_invite(
+    body: InviteRequest, admin: Admin, users: Users, response: Response
+) -> InviteCreated:
+    """A single-use code, shown once (not cached)."""
+    response.headers["Cache-Control"] = "no-store"
     code = users.create_invite(admin.username, body.days)
     return InviteCreated(code=code, expires_at=utcnow() + timedelta(days=body.days))

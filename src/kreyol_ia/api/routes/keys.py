@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Path, Response, status
 
 from kreyol_ia.api.deps import Users, require_scope
 from kreyol_ia.api.errors import APIError
 from kreyol_ia.auth import APIKeyCreate, APIKeyCreated, APIKeyInfo, Principal
 
+KeyId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
 KeyManager = Annotated[Principal, Depends(require_scope("keys"))]
 
@@ -35,7 +36,7 @@ def list_keys(principal: KeyManager, users: Users) -> list[APIKeyInfo]:
 
 
 @router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke an API key")
-def revoke_key(key_id: int, principal: KeyManager, users: Users) -> Response:
+def revoke_key(key_id: KeyId, principal: KeyManager, users: Users) -> Response:
     """Another user's key is reported as not found."""
     if not users.revoke_api_key(key_id, username=principal.username):
         raise APIError(404, "not_found", "No such API key.")
