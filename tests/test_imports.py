@@ -360,16 +360,7 @@ def test_imported_entry_wins_over_builtin(db: DatabaseManager) -> None:
     assert (term.text, term.match) == ("Dlo potab!", "glossary")
 
 
-def test_duplicate_sources_in_one_import(db: DatabaseManager, request) -> None:
-    if db.backend == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="MemoryStore.store sends one INSERT … ON CONFLICT DO UPDATE per 500 "
-                "rows; PostgreSQL refuses a batch holding the same source twice "
-                "(CardinalityViolation), SQLite keeps the last",
-                strict=True,
-            )
-        )
+def test_duplicate_sources_in_one_import(db: DatabaseManager) -> None:
     store = MemoryStore(db, refresh_seconds=0)
     parsed = parse_tsv(b"en\tht\nRice and beans.\tDiri ak pwa.\nRice and beans.\tDiri kole.\n")
     assert len(parsed.rows) == 2

@@ -228,21 +228,11 @@ def test_short_sentence_is_one_piece() -> None:
     assert len(segment(sentence, 398)) > 1
 
 
-@pytest.mark.xfail(
-    reason="segment._chunk replaces the whitespace after , ; : in an over-long sentence with "
-    "a single ' ', so double spaces or tabs there are lost and the pieces no longer rejoin",
-    strict=True,
-)
 def test_long_sentence_keeps_whitespace_after_commas() -> None:
     sentence = "word " * 20 + "alpha,  beta;\tgamma:   delta " + "word " * 20 + "end."
     assert joined(segment(sentence, 30)) == sentence
 
 
-@pytest.mark.xfail(
-    reason="segment._chunk only looks for ' ' when cutting an over-long sentence, so when the "
-    "only break is a tab it hard-cuts at max_chars, inside the e-mail address",
-    strict=True,
-)
 def test_long_sentence_is_cut_at_a_tab_rather_than_inside_an_email() -> None:
     email = "jean-baptiste.pierre-louis@ministere-sante.example.org"
     sentence = f"Please\twrite\t{email}\ttoday."

@@ -310,11 +310,6 @@ def test_enforce_does_not_touch_partial_words() -> None:
     assert glossary.enforce("Go to the clinic.", output, TERMS, None) == (output, [])
 
 
-@pytest.mark.xfail(
-    reason="glossary.enforce substitutes the target verbatim, so a term opening the sentence "
-    "loses its capital: 'Clinic la louvri.' → 'dispansè la louvri.'",
-    strict=True,
-)
 def test_enforce_keeps_the_sentence_capital() -> None:
     text, _ = glossary.enforce("The clinic is open.", "Clinic la louvri.", TERMS, None)
     assert text[0].isupper()

@@ -12,6 +12,13 @@ def _word_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
 
 
+def _same_case(replaced: str, text: str) -> str:
+    """Keep a sentence-initial capital: ``Clinic la`` → ``Dispansè la``."""
+    if replaced[:1].isupper() and text[:1].islower():
+        return text[:1].upper() + text[1:]
+    return text
+
+
 def enforce(
     source: str, translated: str, terms: Sequence[Entry], builtin: Lexicon | None = None
 ) -> tuple[str, list[str]]:
@@ -32,7 +39,9 @@ def enforce(
         for candidate in candidates:
             pattern = _word_pattern(candidate)
             if pattern.search(translated):
-                translated = pattern.sub(lambda _m, text=term.target: text, translated)
+                translated = pattern.sub(
+                    lambda m, text=term.target: _same_case(m.group(), text), translated
+                )
                 applied.append(term.source)
                 break
     return translated, applied

@@ -39,6 +39,7 @@ class MemoryStore:
     def store(self, kind: str, rows: Iterable[ImportRow]) -> ImportReport:
         """Insert or replace rows (same kind, pair and source text = same entry)."""
         insert = pg_insert if self.db.backend == "postgresql" else sqlite_insert
+        latest = {(r.source_lang, r.target_lang, r.source_text): r for r in rows}
         values = [
             {
                 "kind": kind,
@@ -49,7 +50,7 @@ class MemoryStore:
                 "domain": r.domain,
                 "updated_at": utcnow(),
             }
-            for r in rows
+            for r in latest.values()
         ]
         if not values:
             return ImportReport(0)

@@ -29,7 +29,8 @@ _ABBREVIATIONS = (
     "pp.",
     "art.",
 )
-_SOFT_BREAK = re.compile(r"(?<=[,;:])\s+")
+_SOFT_BREAK = re.compile(r"(?<=[,;:])(\s+)")
+_LAST_SPACE = re.compile(r"\s+(?=\S*$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,16 +98,17 @@ def _chunk(sentence: str, max_chars: int) -> list[Piece]:
         return [Piece(sentence, True)]
     pieces: list[Piece] = []
     for index, part in enumerate(_SOFT_BREAK.split(sentence)):
-        if index:
-            pieces.append(Piece(" ", False))
+        if index % 2:
+            pieces.append(Piece(part, False))
+            continue
         while len(part) > max_chars:
-            cut = part.rfind(" ", 0, max_chars)
-            cut = cut if cut > 0 else max_chars
+            space = _LAST_SPACE.search(part[: max_chars + 1])
+            cut = space.start() if space and space.start() > 0 else max_chars
+            end = space.end() if space and space.start() > 0 else max_chars
             pieces.append(Piece(part[:cut], True))
-            gap = len(part[cut:]) - len(part[cut:].lstrip())
-            if gap:
-                pieces.append(Piece(part[cut : cut + gap], False))
-            part = part[cut + gap :]
+            if end > cut:
+                pieces.append(Piece(part[cut:end], False))
+            part = part[end:]
         if part:
             pieces.append(Piece(part, True))
     return pieces

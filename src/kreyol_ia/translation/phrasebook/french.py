@@ -247,6 +247,10 @@ def lemma_candidates(word: str) -> list[tuple[str, str]]:
     for ending in ("es", "s", "x", "e"):
         if word.endswith(ending) and len(word) > len(ending) + 2:
             out.append((word[: -len(ending)], "agreement"))
+    if word.endswith(("eons", "çons")):
+        out.append(
+            (word[:-4].replace("ç", "c") + ("er" if word.endswith("eons") else "cer"), "form")
+        )
     for ending in ("ées", "és", "ée", "é"):
         if word.endswith(ending) and len(word) > len(ending) + 1:
             out.append((word[: -len(ending)] + "er", "participle"))
@@ -264,7 +268,8 @@ def lemma_candidates(word: str) -> list[tuple[str, str]]:
 def is_feminine(noun: str) -> bool:
     """A best guess at grammatical gender, from a word list and then from the ending."""
     head = noun.split()[0]
-    return head in FEMININE_NOUNS or head.endswith(FEMININE_ENDINGS)
+    singular = head[:-1] if head.endswith(("s", "x")) and len(head) > 3 else head
+    return any(w in FEMININE_NOUNS or w.endswith(FEMININE_ENDINGS) for w in {head, singular})
 
 
 def definite(phrase: str, plural: bool = False, head: str = "") -> str:
@@ -357,14 +362,57 @@ PREPOSITIONS = frozenset(
 )
 
 
+IRREGULAR_FEMININE = {
+    "beau": "belle",
+    "nouveau": "nouvelle",
+    "vieux": "vieille",
+    "blanc": "blanche",
+    "bon": "bonne",
+    "gros": "grosse",
+    "long": "longue",
+    "gentil": "gentille",
+    "frais": "fraîche",
+    "sec": "sèche",
+    "doux": "douce",
+    "faux": "fausse",
+    "fou": "folle",
+    "mou": "molle",
+    "public": "publique",
+    "bas": "basse",
+    "gras": "grasse",
+    "épais": "épaisse",
+}
+_FEMININE_SUFFIXES = (
+    ("eux", "euse"),
+    ("if", "ive"),
+    ("er", "ère"),
+    ("el", "elle"),
+    ("en", "enne"),
+    ("on", "onne"),
+    ("et", "ette"),
+    ("eur", "euse"),
+)
+
+
+def feminine_form(adjective: str) -> str:
+    """``beau`` → ``belle``, ``heureux`` → ``heureuse``, ``petit`` → ``petite``."""
+    if adjective in IRREGULAR_FEMININE:
+        return IRREGULAR_FEMININE[adjective]
+    if adjective.endswith("e"):
+        return adjective
+    for ending, replacement in _FEMININE_SUFFIXES:
+        if adjective.endswith(ending):
+            return adjective[: -len(ending)] + replacement
+    return adjective + "e"
+
+
 def agree(adjective: str, feminine: bool, plural: bool) -> str:
-    """``petit`` → ``petite``/``petits``: regular agreement of a predicate adjective."""
-    word = adjective
-    if feminine and not word.endswith("e"):
-        word += "e"
+    """Agreement of a predicate adjective in gender and number."""
+    head, sep, rest = adjective.partition(" ")
+    word = feminine_form(head) if feminine else head
     if plural and not word.endswith(("s", "x")):
-        word += "s"
-    return word
+        word += "x" if word.endswith(("eau", "eu")) else "s"
+    return word + sep + rest
 
 
 def plural(phrase: str) -> str:
@@ -409,3 +457,36 @@ ARTICLES = frozenset(
     "le la les un une des du au aux mon ma mes ton ta tes son sa ses notre nos "
     "votre vos leur leurs ce cet cette ces".split()
 )
+
+
+_IMPERFECT_ENDINGS = ["ais", "ais", "ait", "ions", "iez", "aient"]
+_IMPERFECT_STEMS = {
+    "être": "ét",
+    "avoir": "av",
+    "aller": "all",
+    "faire": "fais",
+    "pouvoir": "pouv",
+    "vouloir": "voul",
+    "devoir": "dev",
+    "savoir": "sav",
+    "venir": "ven",
+    "prendre": "pren",
+    "voir": "voy",
+    "dire": "dis",
+    "boire": "buv",
+}
+
+
+def imperfect(lemma: str, person: int) -> str:
+    """Imparfait of a verb phrase: ``être`` → ``étaient`` for ils, ``manger`` → ``mangeait``."""
+    head, sep, rest = lemma.partition(" ")
+    if head in _IMPERFECT_STEMS:
+        stem = _IMPERFECT_STEMS[head]
+    elif head.endswith("ir") and head not in PRESENT:
+        stem = head[:-2] + "iss"
+    else:
+        stem = conjugate(head, 3)[:-3]
+    ending = _IMPERFECT_ENDINGS[person]
+    if stem.endswith("g") and ending[0] in "a":
+        stem += "e"
+    return stem + ending + sep + rest

@@ -170,7 +170,8 @@ def _unit(
         if nominal:
             return Unit("POSS", "", lower, person=PERSON[lower])
         return Unit("PRON", "", lower, person=PERSON[lower])
-    if lower in DETERMINERS and nominal:
+    preposition = lower == "nan" and len(after) > 1 and after[1].lower in DETERMINERS | {"yo"}
+    if lower in DETERMINERS and nominal and not preposition:
         return Unit("DEF", "", lower)
     if lower == "sa" and after and after[0].lower in {"a", "yo"} and nominal:
         return Unit("DEM", "", lower)
@@ -223,11 +224,12 @@ def _unit(
         verbal = has_verb or next_word != ""
     if before_tag == "VERB" and previous is not None:
         verbal = previous.src in SERIAL_VERBS and has_verb and next_word not in DETERMINERS
-    if before_tag == "POSS":
-        verbal = True
+    if before_tag in {"POSS", "DEF", "PLURAL", "DEM"}:
+        verbal = has_verb or before_tag == "POSS"
     if before_tag == "FUT" and previous is not None and previous.src in {"pral", "prale"}:
         verbal = has_verb
-    if verbal or (previous is None and not after):
+    imperative = previous is None and has_verb and next_word not in DETERMINERS | {"yo"}
+    if verbal or imperative or (previous is None and not after):
         return Unit("VERB", _sense(lexicon, lower, True, target), lower)
     return Unit("NOUN", _sense(lexicon, lower, False, target), lower)
 
@@ -551,7 +553,7 @@ def _english_verb(
     if "PAST" in flags:
         return ("did", [*not_, verb]) if negative else ("", [english.past(verb)])
     if negative or not has_subject:
-        aux = "does" if person == 2 else "do"
+        aux = "does" if person == 2 and has_subject else "do"
         return (aux, [*not_, verb]) if negative else ("", [verb])
     return "", [english.third_person(verb) if person == 2 else verb]
 
@@ -621,8 +623,7 @@ def _french(
     if verb is None and subject is not None and tail and rest[0].tag == "ADJ":
         tail[0] = french.agree(tail[0], feminine, person == 5)
     if "PAST" in flags and (verb is None or "PROG" in flags):
-        conj = {"être": "étais", "avoir": "avais"}.get(finite, french.conjugate(finite, 0))
-        conjugated = conj if person in (0, 1) else conj[:-1] + "t" if person == 2 else conj
+        conjugated = french.imperfect(finite, person)
     else:
         conjugated = french.conjugate(finite, person)
     subj = (

@@ -47,11 +47,15 @@ class Lexicon:
     def __init__(self, entries: Iterable[Entry], source_language: str):
         self.language = source_language
         self._entries: dict[str, Entry] = {}
+        self._sentences: dict[str, Entry] = {}
         self._alternatives: dict[str, list[Entry]] = {}
         self.max_words = 1
         for entry in entries:
             key = match_key(entry.source, source_language)
             if not key:
+                continue
+            if " " not in key and entry.source.rstrip()[-1:] in ".!?…":
+                self._sentences.setdefault(key, entry)
                 continue
             self._alternatives.setdefault(key, []).append(entry)
             if key not in self._entries:
@@ -59,7 +63,7 @@ class Lexicon:
                 self.max_words = max(self.max_words, key.count(" ") + 1)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + len(self._sentences)
 
     def __iter__(self) -> Iterator[tuple[str, Entry]]:
         return iter(self._entries.items())
@@ -73,8 +77,9 @@ class Lexicon:
         return self._alternatives.get(key, [])
 
     def lookup(self, text: str) -> Entry | None:
-        """The entry for raw text."""
-        return self._entries.get(match_key(text, self.language))
+        """The entry for a whole segment; one-word sentences (``Mangeons.``) count only here."""
+        key = match_key(text, self.language)
+        return self._sentences.get(key) or self._entries.get(key)
 
     def longest(
         self, words: Sequence[Token], start: int, min_words: int = 1

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz, process
 
+from kreyol_ia.translation.phrasebook.kreyol import definite_article
 from kreyol_ia.translation.phrasebook.lexicon import Lexicon, match_words
 from kreyol_ia.translation.phrasebook.tokens import tokenize
 
@@ -34,6 +35,7 @@ class TranslationMemory:
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
+        self.kreyol_target = lexicon.language != "ht"
         self._keys = [key for key, _ in lexicon if key.count(" ") + 1 >= MIN_FUZZY_WORDS]
 
     def exact(self, segment: str) -> MemoryHit | None:
@@ -79,10 +81,13 @@ class TranslationMemory:
             new_target = self._render(new, originals)
             if old_target is None or new_target is None:
                 return None
-            pattern = re.compile(rf"(?<!\w){re.escape(old_target)}(?!\w)", re.IGNORECASE)
+            determiner = r"(?P<det> (?:la|a|an|nan|lan)(?!\w))?" if self.kreyol_target else ""
+            pattern = re.compile(
+                rf"(?<!\w){re.escape(old_target)}(?!\w){determiner}", re.IGNORECASE
+            )
             if len(pattern.findall(target)) != 1:
                 return None
-            target = pattern.sub(lambda _m, text=new_target: text, target)
+            target = pattern.sub(lambda m, text=new_target: _with_determiner(text, m), target)
             carried.append(new_target)
         return target, tuple(carried)
 
@@ -92,6 +97,13 @@ class TranslationMemory:
             return originals.get(words[0], words[0])
         entry = self.lexicon.get(" ".join(words))
         return entry.target if entry is not None else None
+
+
+def _with_determiner(text: str, match: re.Match[str]) -> str:
+    """A Kreyòl determiner that followed the old word is re-chosen for the new one (a → la)."""
+    if match.groupdict().get("det") is None:
+        return text
+    return f"{text} {definite_article(text)}"
 
 
 def _is_literal(word: str) -> bool:

@@ -166,6 +166,7 @@ _NO_POU_AFTER = {
     "ede",
     "aprann",
 }
+_VERB_BEFORE_VERB = {"pral", "vle", "bezwen", "dwe", "ka", "kapab", "konn", "oblije", "ap"}
 _ELIDED = {"l", "d", "j", "m", "t", "s", "n", "c", "qu", "jusqu", "lorsqu", "puisqu"}
 _MOTION_ARTICLE_DROP = {"lekòl", "lopital", "legliz", "lakay", "mache", "travay", "lavil"}
 _ADJ_SUFFIXES = ("ous", "ful", "less", "ive", "able", "ible", "ical")
@@ -192,7 +193,7 @@ def analyse(tokens: list[Token], lexicon: Lexicon, language: str) -> list[Unit]:
             continue
         units.append(_word_unit(token, i, words, units, closed, lexicon, language))
         i += 1
-    return _inverted_questions(units) if language == "fr" else units
+    return _inverted_questions(_french_negation(units)) if language == "fr" else units
 
 
 def _lemma_phrase(
@@ -206,6 +207,19 @@ def _lemma_phrase(
         if entry is not None:
             return span, entry
     return 0, None
+
+
+def _french_negation(units: list[Unit]) -> list[Unit]:
+    """``ne V pas`` → Kreyòl ``pa V``: the second half of the negation moves to ``ne``."""
+    out = list(units)
+    for index, unit in enumerate(out):
+        if unit.tag != "NEG" or unit.out:
+            continue
+        for later in range(index + 1, len(out)):
+            if out[later].tag == "NEG" and out[later].out:
+                out[index] = out.pop(later)
+                break
+    return out
 
 
 def _inverted_questions(units: list[Unit]) -> list[Unit]:
@@ -375,6 +389,12 @@ def _content_tag(
     if inflection in {"past", "ing", "participle", "form"}:
         return "VERB"
     before = previous.tag if previous is not None else ""
+    if (
+        before == "PHRASE"
+        and previous is not None
+        and (previous.out.split(" ")[-1] in _VERB_BEFORE_VERB)
+    ):
+        return "VERB"
     if before in {"DEF", "INDEF", "POSS", "DEM", "ADJ", "NUM", "GEN"}:
         return "NOUN"
     if before in {"PRON", "MODAL", "FUT", "DO", "TO", "NEG", "COND", "CLITIC", "VERB", "QW"}:
