@@ -22,7 +22,7 @@ from kreyol_ia.api import create_app
 from kreyol_ia.config import Settings
 from kreyol_ia.db import APIKey, User, migrate
 from kreyol_ia.db.clock import utcnow
-from tests.conftest import PASSWORD, bearer, derive, make_user
+from tests.conftest import PASSWORD, bearer, derive, fresh_postgres_database, make_user
 
 TRANSLATE = {"text": "Good morning", "source": "en", "target": "ht"}
 ME = "/api/v1/users/me"
@@ -476,14 +476,15 @@ def test_a_success_clears_the_username_count(throttled: TestClient) -> None:
     assert sign_in(throttled, "alice")
 
 
-@pytest.mark.parametrize("shared", [True, False], ids=["redis", "memory"])
+@pytest.mark.parametrize("through_redis", [True, False], ids=["redis", "memory"])
 def test_the_lock_is_shared_between_instances_through_redis(
-    request: pytest.FixtureRequest, settings: Settings, shared: bool
+    request: pytest.FixtureRequest, settings: Settings, through_redis: bool
 ) -> None:
     changes: dict[str, object] = {"login_max_failures_per_user": 3}
-    if shared:
+    if through_redis:
         server = request.getfixturevalue("redis_server")
-        redis.Redis.from_url(server.url).flushdb()
+        with redis.Redis.from_url(server.url) as direct:
+            direct.flushdb()
         changes["redis_url"] = server.url
     configured = derive(settings, **changes)
     username = f"u{uuid.uuid4().hex[:10]}"
@@ -496,12 +497,13 @@ def test_the_lock_is_shared_between_instances_through_redis(
             envelope(login(first, username, "wrong password here"), 401)
         envelope(login(first, username, PASSWORD), 429, "too_many_attempts")
         other = login(second, username, PASSWORD)
-        if shared:
+        if through_redis:
             envelope(other, 429, "too_many_attempts")
             assert int(other.headers["retry-after"]) >= 1
-            stored = redis.Redis.from_url(server.url).get(f"kreyol:login:user:{username}")
+            with redis.Redis.from_url(server.url) as direct:
+                stored = direct.get(f"kreyol:login:user:{username}")
             assert int(stored) == 3
-        else:  # without Redis each process counts alone (the control for the shared case)
+        else:  # without Redis each process counts alone (the control for the Redis case)
             assert other.status_code == 200
 
 
@@ -742,3 +744,48 @@ def test_malformed_sign_in_forms_are_refused(shared: Shared) -> None:
         ),
         422,
     )
+
+
+@pytest.fixture(scope="module")
+def on_postgres(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The API over a fresh PostgreSQL database, with alice signed in."""
+    url = fresh_postgres_database(request.getfixturevalue("postgres_server"))
+    migrate.upgrade(url)
+    configured = Settings(data_dir=tmp_path_factory.mktemp("pg"), database_url=url, _env_file=None)
+    with TestClient(create_app(configured), raise_server_exceptions=False) as client:
+        make_user(client.app, "alice")
+        yield client, bearer(client, "alice")
+
+
+NUL_INPUTS = {
+    "sign-in username": (
+        "/api/v1/auth/token",
+        {"data": {"username": "al\x00ice", "password": PASSWORD}},
+        401,
+    ),
+    "register full name": (
+        "/api/v1/auth/register",
+        {
+            "json": {
+                "username": "nul",
+                "email": "nul@example.org",
+                "password": PASSWORD,
+                "full_name": "N\x00",
+            }
+        },
+        422,
+    ),
+    "key name": ("/api/v1/keys", {"json": {"name": "n\x00l"}}, 422),
+}
+
+
+@pytest.mark.parametrize("case", list(NUL_INPUTS))
+def test_nul_characters_are_a_client_error_on_postgres(on_postgres, case: str) -> None:
+    client, headers = on_postgres
+    path, body, refusal = NUL_INPUTS[case]
+    response = client.post(path, headers=headers, **body)
+    assert response.status_code < 500, response.text  # refused (or accepted), never a 5xx
+    if response.status_code >= 400:
+        assert response.status_code in {refusal, 422}
+        envelope(response, response.status_code)
+    assert client.get(ME, headers=headers).status_code == 200  # the database is fine

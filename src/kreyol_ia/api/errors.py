@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kreyol_ia.auth.errors import AuthError
@@ -57,9 +57,10 @@ def error_response(
     message: str,
     headers: dict[str, str] | None = None,
     details: Any = None,
+    request_id: str | None = None,
 ) -> JSONResponse:
     """Render the envelope, carrying the request id in the body and the header."""
-    request_id = request_id_var.get()
+    request_id = request_id or request_id_var.get()
     body: dict[str, Any] = {"code": code, "message": message, "request_id": request_id}
     if details is not None:
         body["details"] = details
@@ -99,6 +100,14 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return error_response(422, "validation_error", "The request is not valid.", details=details)
 
 
+async def _bad_value(_request: Request, _exc: DataError) -> JSONResponse:
+    return error_response(
+        422,
+        "invalid_input",
+        "The request holds a value that cannot be stored (for example a NUL character).",
+    )
+
+
 async def _database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
     logger.error("database unavailable after retries: %s", type(exc.orig).__name__)
     return error_response(
@@ -109,9 +118,12 @@ async def _database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
     )
 
 
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    logger.error("unhandled error", exc_info=exc)
-    return error_response(500, "internal_error", "An internal error occurred.")
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    request_id = request.scope.get("state", {}).get("request_id")
+    logger.error("unhandled error (request %s)", request_id, exc_info=exc)
+    return error_response(
+        500, "internal_error", "An internal error occurred.", request_id=request_id
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -120,5 +132,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(DataError, _bad_value)
     app.add_exception_handler(DBAPIError, _database_down)
     app.add_exception_handler(Exception, _unexpected)

@@ -113,9 +113,9 @@ class UserManager:
 
     @retry_on_database_error()
     def get_user(self, username: str) -> UserPublic | None:
-        """The account, or None."""
+        """The account, or None (names are case-insensitive)."""
         with self.db.session() as session:
-            row = session.get(User, username)
+            row = session.get(User, username.lower())
             return _public(row) if row is not None else None
 
     @retry_on_database_error()
@@ -133,7 +133,7 @@ class UserManager:
         argon2id on success.
         """
         with self.db.session() as session:
-            row = session.get(User, username)
+            row = session.get(User, username.lower())
             if row is None:
                 passwords.burn_dummy_check(password)
                 return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{3,64}$"
 
@@ -18,6 +18,12 @@ class UserCreate(BaseModel):
     email: EmailStr
     password: str = Field(min_length=1, max_length=128, repr=False)
     full_name: str | None = Field(default=None, max_length=200)
+
+    @field_validator("username")
+    @classmethod
+    def _lowercase(cls, value: str) -> str:
+        """One account per name whatever the case: Alice and alice are the same person."""
+        return value.lower()
 
 
 class UserPublic(BaseModel):

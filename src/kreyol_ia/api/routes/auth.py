@@ -14,6 +14,7 @@ from kreyol_ia.api.ratelimiting import enforce_auth
 from kreyol_ia.auth import Token, UserCreate, UserPublic
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+MAX_USERNAME, MAX_PASSWORD = 64, 128
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -52,6 +53,13 @@ def token(
 ) -> Token:
     """Username and password in a form body; the same answer for every kind of failure."""
     enforce_auth(request)
+    if len(form.username) > MAX_USERNAME or len(form.password) > MAX_PASSWORD:
+        raise APIError(
+            401,
+            "invalid_credentials",
+            "Incorrect username or password.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     throttle = request.app.state.login_throttle
     wait = throttle.retry_after(form.username, ip)
     if wait:
