@@ -58,7 +58,9 @@ def bench_requests(url: str, requests: int) -> None:
     migrate.upgrade(settings.effective_database_url)
     app = create_app(settings)
     app.state.users.create_user(
-        UserCreate(username="bench", email="bench@example.org", password="long enough passphrase 1"),
+        UserCreate(
+            username="bench", email="bench@example.org", password="long enough passphrase 1"
+        ),
         tier="enterprise",
     )
     with TestClient(app) as client:
