@@ -374,3 +374,39 @@ def cache_stats() -> None:
 def cache_clear() -> None:
     """Remove every cached translation of this service (SCAN + UNLINK, never FLUSHDB)."""
     console.print(f"removed {_shared_cache().clear()} cached translations")
+
+
+@db_app.command("migrate-sqlite")
+def db_migrate_sqlite(
+    source: str = typer.Option(..., "--from", help="sqlite:///path/to/kreyol.db"),
+    target: str = typer.Option(..., "--to", help="postgresql+psycopg://user:…@host/db"),
+    force: bool = typer.Option(False, help="Overwrite rows already in the target."),
+    batch_size: int = typer.Option(1000, min=1, help="Rows per batch."),
+) -> None:
+    """Copy a SQLite database into PostgreSQL, then check row counts and keys."""
+    from rich.progress import Progress
+
+    from kreyol_ia.db.copy import CopyRefused, copy_database
+
+    with Progress(console=err_console) as bar:
+        tasks: dict[str, object] = {}
+
+        def advance(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=total)
+            bar.update(tasks[table], completed=done)  # type: ignore[arg-type]
+
+        try:
+            reports = copy_database(source, target, force, batch_size, advance)
+        except CopyRefused as exc:
+            err_console.print(f"[red]refused:[/red] {exc}")
+            raise typer.Exit(code=2) from exc
+    failed = [r for r in reports if r.source_rows != r.target_rows or not r.keys_match]
+    for report in reports:
+        state = "ok" if report not in failed else "MISMATCH"
+        console.print(
+            f"{report.table}: {report.source_rows} → {report.target_rows} rows, "
+            f"keys {'match' if report.keys_match else 'differ'} [{state}]"
+        )
+    if failed:
+        raise typer.Exit(code=1)
