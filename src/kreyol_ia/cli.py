@@ -373,7 +373,11 @@ def cache_stats() -> None:
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Remove every cached translation of this service (SCAN + UNLINK, never FLUSHDB)."""
-    console.print(f"removed {_shared_cache().clear()} cached translations")
+    cache = _shared_cache()
+    if not cache.cache.ping():
+        err_console.print("[red]Redis is unreachable: nothing was cleared[/red]")
+        raise typer.Exit(code=1)
+    console.print(f"removed {cache.clear()} cached translations")
 
 
 @db_app.command("migrate-sqlite")

@@ -12,6 +12,8 @@ import inspect
 import logging
 import socket
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, ParamSpec, TypeVar
 
 import httpx
@@ -68,7 +70,27 @@ def _wait(
         )
     else:
         wait = tenacity.wait_fixed(min(initial_delay, max_delay))
-    return wait + tenacity.wait_random(0, jitter) if jitter > 0 else wait
+    if jitter is True:
+        jitter = initial_delay / 2
+    if jitter > 0:
+        return _capped(wait + tenacity.wait_random(0, float(jitter)), max_delay)
+    return wait
+
+
+def _name(function: Callable[..., object]) -> str:
+    """A readable name for logs, also for partials and callable objects."""
+    return getattr(function, "__qualname__", None) or repr(function)
+
+
+class _capped(tenacity.wait.wait_base):
+    """Cap a combined wait (backoff plus jitter) at ``max_delay``."""
+
+    def __init__(self, wait: tenacity.wait.wait_base, max_delay: float):
+        self.wait = wait
+        self.max_delay = max_delay
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        return min(self.wait(retry_state), self.max_delay)
 
 
 def _before_sleep(name: str, on_retry: OnRetry | None) -> Callable[[tenacity.RetryCallState], None]:
@@ -151,7 +173,7 @@ def retry_with_backoff(
             exceptions,
             on_retry,
             jitter,
-            function.__qualname__,
+            _name(function),
         )
 
         @functools.wraps(function)
@@ -185,7 +207,7 @@ def retry_async_with_backoff(
             exceptions,
             on_retry,
             jitter,
-            function.__qualname__,
+            _name(function),
         )
 
         @functools.wraps(function)
@@ -236,12 +258,23 @@ def _retry_after_of(error: BaseException | None) -> float | None:
     if isinstance(error, RateLimitError):
         return error.retry_after
     if isinstance(error, httpx.HTTPStatusError):
-        value = error.response.headers.get("Retry-After")
-        try:
-            return float(value) if value is not None else None
-        except ValueError:
-            return None
+        return parse_retry_after(error.response.headers.get("Retry-After"))
     return None
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP-date (RFC 9110)."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def _is_rate_limit(error: BaseException) -> bool:
@@ -269,7 +302,7 @@ def retry_on_rate_limit(
             _is_rate_limit,
             on_retry,
             0.0,
-            function.__qualname__,
+            _name(function),
             _wait_retry_after(fallback, max_delay),
         )
 
@@ -288,6 +321,8 @@ def is_transient_database_error(error: BaseException) -> bool:
         return False
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
+    if isinstance(error, sa_exc.OperationalError) and "no such " in str(error):
+        return False
     if isinstance(error, sa_exc.OperationalError | sa_exc.DisconnectionError):
         return True
     code = getattr(getattr(error, "orig", None), "sqlstate", None)
@@ -312,7 +347,7 @@ def retry_on_database_error(
             is_transient_database_error,
             on_retry,
             initial_delay / 2,
-            function.__qualname__,
+            _name(function),
         )
 
         @functools.wraps(function)

@@ -112,6 +112,8 @@ class RedisCache:
             try:
                 client.set(self.namespaced(key), payload, ex=ttl)
                 self.circuit.succeeded()
+                with self._lock:
+                    self._memory.pop(key, None)
                 return True
             except redis.RedisError:
                 self._failed()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Iterable
@@ -69,19 +70,24 @@ class MemoryStore:
         self._checked_at = 0.0
         return ImportReport(len(values))
 
-    def entries(self, source: str, target: str) -> tuple[int, list[Entry]]:
+    def entries(self, source: str, target: str) -> tuple[str, list[Entry]]:
         """(version, entries) for a direction: glossary first, then memory; both ways readable."""
         self._refresh()
         with self._lock:
             key = (source, target)
             if key not in self._cache:
                 self._cache[key] = self._load(source, target)
-            return hash(self._version), self._cache[key]
+            return self._digest(), self._cache[key]
 
-    def version(self) -> int:
+    def version(self) -> str:
         """Changes whenever imported entries are added or replaced (polled, as ``entries``)."""
         self._refresh()
-        return hash(self._version)
+        return self._digest()
+
+    def _digest(self) -> str:
+        """Stable across processes and restarts (unlike ``hash``), so caches can be shared."""
+        count, latest = self._version
+        return hashlib.sha256(f"{count}|{latest}".encode()).hexdigest()[:16]
 
     def glossary(self, source: str, target: str) -> list[Entry]:
         """Only the glossary terms of a direction."""

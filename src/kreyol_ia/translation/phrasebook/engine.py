@@ -13,11 +13,11 @@ from kreyol_ia.translation.phrasebook.lexicon import Entry, Lexicon, builtin_ent
 from kreyol_ia.translation.phrasebook.memory import TranslationMemory
 from kreyol_ia.translation.phrasebook.tokens import detokenize, match_capitalisation, tokenize
 
-ImportedEntries = Callable[[str, str], tuple[int, list[Entry]]]
+ImportedEntries = Callable[[str, str], tuple[str, list[Entry]]]
 
 
-def _no_imports(_source: str, _target: str) -> tuple[int, list[Entry]]:
-    return 0, []
+def _no_imports(_source: str, _target: str) -> tuple[str, list[Entry]]:
+    return "", []
 
 
 class PhrasebookEngine:
@@ -29,7 +29,7 @@ class PhrasebookEngine:
         self.fuzzy_threshold = fuzzy_threshold
         self._imported = imported
         self._lock = threading.Lock()
-        self._memories: dict[tuple[str, str], tuple[int, TranslationMemory]] = {}
+        self._memories: dict[tuple[str, str], tuple[str, TranslationMemory]] = {}
         self._builtin: dict[tuple[str, str], list[Entry]] = {}
 
     def languages(self) -> list[tuple[str, str]]:
