@@ -37,7 +37,9 @@ class TranslationCache:
     """The seed's get/set API plus the segment hooks TranslationService calls."""
 
     def __init__(self, cache: RedisCache | None = None, default_ttl: int = DEFAULT_TTL):
-        self.cache = cache or RedisCache(use_redis=False, default_ttl=default_ttl)
+        self.cache = (
+            cache if cache is not None else RedisCache(use_redis=False, default_ttl=default_ttl)
+        )
         self.default_ttl = default_ttl
 
     def get_translation(

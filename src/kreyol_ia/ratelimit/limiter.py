@@ -68,7 +68,7 @@ class RateLimiter:
         namespace: str = "limit",
     ):
         self.windows = windows_for(requests_per_minute, requests_per_hour, requests_per_day)
-        self.backend = backend or MemoryBackend()
+        self.backend = backend if backend is not None else MemoryBackend()
         self.namespace = namespace
 
     def _key(self, client_id: str) -> str:
@@ -102,7 +102,7 @@ class TieredRateLimiter:
         default_tier: str = "free",
         namespace: str = "tier",
     ):
-        self.backend = backend or MemoryBackend()
+        self.backend = backend if backend is not None else MemoryBackend()
         self.tiers = dict(tiers or TIERS)
         if default_tier not in self.tiers:
             raise ValueError(f"unknown default tier {default_tier!r}")

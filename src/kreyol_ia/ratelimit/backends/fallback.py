@@ -31,7 +31,7 @@ class FallbackBackend:
         clock: Callable[[], float] = time.monotonic,
     ):
         self.primary = primary
-        self.secondary = secondary or MemoryBackend()
+        self.secondary = secondary if secondary is not None else MemoryBackend()
         self.circuit = RedisCircuit("rate limiting", FALLBACKS, retry_seconds, clock)
 
     @property

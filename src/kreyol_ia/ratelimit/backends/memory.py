@@ -22,6 +22,7 @@ class MemoryBackend:
         self.clock = clock
         self._lock = threading.Lock()
         self._clients: OrderedDict[str, dict[str, dict[int, int]]] = OrderedDict()
+        self._idle_at: dict[str, float] = {}
 
     def hit(self, key: str, windows: Sequence[WindowLimit], cost: int) -> Decision:
         return self._apply(key, windows, cost, charge=True)
@@ -31,7 +32,7 @@ class MemoryBackend:
 
     def reset(self, key: str) -> None:
         with self._lock:
-            self._clients.pop(key, None)
+            self._forget(key)
 
     def __len__(self) -> int:
         return len(self._clients)
@@ -39,6 +40,7 @@ class MemoryBackend:
     def _apply(self, key: str, windows: Sequence[WindowLimit], cost: int, charge: bool) -> Decision:
         now = self.clock()
         with self._lock:
+            self._sweep(now)
             state = self._clients.get(key, {})
             buckets = [self._prune(state.setdefault(w.name, {}), w, now) for w in windows]
             decision = decide(buckets, windows, now, cost)
@@ -49,11 +51,24 @@ class MemoryBackend:
             if any(state.values()):
                 self._clients[key] = state
                 self._clients.move_to_end(key)
+                self._idle_at[key] = now + max(w.seconds for w in windows)
                 while len(self._clients) > self.max_clients:
-                    self._clients.popitem(last=False)
+                    self._forget(next(iter(self._clients)))
             else:
-                self._clients.pop(key, None)
+                self._forget(key)
             return decision
+
+    def _sweep(self, now: float) -> None:
+        """Drop clients whose every bucket has expired, from the least recently used end."""
+        while self._clients:
+            oldest = next(iter(self._clients))
+            if self._idle_at.get(oldest, now) > now:
+                return
+            self._forget(oldest)
+
+    def _forget(self, key: str) -> None:
+        self._clients.pop(key, None)
+        self._idle_at.pop(key, None)
 
     @staticmethod
     def _prune(counts: dict[int, int], window: WindowLimit, now: float) -> dict[int, int]:
