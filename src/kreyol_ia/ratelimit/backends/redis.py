@@ -70,8 +70,8 @@ for i = 1, #KEYS do
     redis.call('HINCRBY', KEYS[i], current[i], cost)
     redis.call('EXPIRE', KEYS[i], math.ceil(out[i][4]) + 1)
     used = used + cost
-    if reset <= 0 then reset = out[i][4] end
   end
+  if allowed == 1 and reset <= 0 then reset = out[i][4] end
   result[#result + 1] = used
   result[#result + 1] = math.floor(math.max(reset, 0) * 1000)
   result[#result + 1] = math.floor(math.max(out[i][3], 0) * 1000)
