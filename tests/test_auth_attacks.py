@@ -552,6 +552,7 @@ def test_secrets_never_reach_the_logs(settings: Settings, caplog: pytest.LogCapt
         create_app(derive(settings, log_level="DEBUG")), raise_server_exceptions=False
     ) as client:
         caplog.set_level(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger="httpx")
         registered = client.post(
             "/api/v1/auth/register",
             json={"username": "alice", "email": "alice@example.org", "password": PASSWORD},

@@ -414,3 +414,91 @@ def db_migrate_sqlite(
         )
     if failed:
         raise typer.Exit(code=1)
+
+
+@app.command("worker")
+def worker_command(
+    threads: int = typer.Option(1, min=1, max=32, help="Worker threads in this process."),
+    poll: float = typer.Option(1.0, min=0.1, help="Seconds between polls when idle."),
+) -> None:
+    """Run document jobs from the shared database until interrupted (any number of machines)."""
+    import signal
+    import threading
+
+    from kreyol_ia.documents.jobs import JobService
+    from kreyol_ia.documents.worker import JobWorker
+
+    settings = get_settings()
+    db = DatabaseManager(settings)
+    jobs = JobService(db, build_translation_service(settings, db), settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    workers = [JobWorker(jobs, poll) for _ in range(threads)]
+    running = [threading.Thread(target=w.run_forever, args=(stop,), daemon=True) for w in workers]
+    for thread in running:
+        thread.start()
+    console.print(f"{threads} document worker(s) running; Ctrl+C to stop")
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        stop.set()
+    for thread in running:
+        thread.join(30)
+
+
+@app.command("translate-file")
+def translate_file(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help="The document."),
+    target: str = typer.Option(..., "--to", "-t", help="en, fr or ht."),
+    source: str = typer.Option("auto", "--from", "-f", help="en, fr, ht or auto."),
+    out: Path | None = typer.Option(None, "--out", help="Output file (default: beside it)."),
+    engine: str | None = typer.Option(None, help="auto, phrasebook or neural."),
+    server: str | None = typer.Option(None, help="Translate on a server (http(s)://host:port)."),
+    api_key: str | None = typer.Option(
+        None, envvar="KREYOL_API_KEY", help="API key for --server (prefer the env variable)."
+    ),
+) -> None:
+    """Translate a .txt/.md/.srt/.html/.docx/.pdf locally or on a server, with progress."""
+    from rich.progress import Progress
+
+    from kreyol_ia.documents import remote
+    from kreyol_ia.documents.extract import extract
+    from kreyol_ia.documents.model import DocumentError
+
+    data = path.read_bytes()
+    with Progress(console=err_console) as bar:
+        task = bar.add_task(path.name, total=None)
+        try:
+            if server:
+                if not api_key:
+                    raise typer.BadParameter("--server needs an API key (KREYOL_API_KEY)")
+                output, name = remote.translate_file(
+                    server,
+                    api_key,
+                    path.name,
+                    data,
+                    source,
+                    target,
+                    engine,
+                    lambda done, total: bar.update(task, completed=done, total=total),
+                )
+            else:
+                document = extract(path.name, data, get_settings().max_document_pages)
+                service = _local_service()
+                bar.update(task, total=len(document.units))
+                translations: list[str] = []
+                for start in range(0, len(document.units), 20):
+                    batch = document.units[start : start + 20]
+                    translations += [
+                        o.text for o in service.translate(batch, source, target, engine)
+                    ]
+                    bar.update(task, completed=len(translations))
+                output = document.rebuild(translations)
+                name = f"{path.stem}.{target}{document.suffix}"
+        except (DocumentError, remote.RemoteError, TranslationError) as exc:
+            err_console.print(f"[red]{getattr(exc, 'code', 'error')}:[/red] {exc}")
+            raise typer.Exit(code=2) from exc
+    destination = out or path.with_name(name)
+    destination.write_bytes(output)
+    console.print(f"written {destination}")

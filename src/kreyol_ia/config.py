@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     auth_rate_per_hour: int = Field(default=300, ge=1)
     metrics_enabled: bool = True
 
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    max_document_pages: int = Field(default=200, ge=1)
+    document_retention_hours: int = Field(default=72, ge=1)
+    jobs_in_process: bool = True
+    job_workers: int = Field(default=1, ge=0, le=32)
+    job_batch_segments: int = Field(default=20, ge=1, le=500)
+    job_stale_seconds: int = Field(default=60, ge=5)
+    job_max_attempts: int = Field(default=3, ge=1)
+    callback_allow_private: bool = False
+
     model_dir: Path | None = None
     neural_device: str = "cpu"
     neural_compute_type: str = "int8"
@@ -108,6 +118,10 @@ class Settings(BaseSettings):
         if self.api_key_pepper is not None:
             return self.api_key_pepper.get_secret_value().encode()
         return hmac.new(self.resolved_secret_key().encode(), b"api-key-pepper", "sha256").digest()
+
+    def resolved_callback_secret(self) -> bytes:
+        """The HMAC key that signs job callbacks, derived from the secret key."""
+        return hmac.new(self.resolved_secret_key().encode(), b"job-callbacks", "sha256").digest()
 
     def resolved_secret_key(self) -> str:
         """The signing secret; production demands one, development keeps a generated one (0600)."""

@@ -21,6 +21,7 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.setLevel(level)
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if any(getattr(handler, "_kreyol", False) for handler in root.handlers):
         return
     handler = logging.StreamHandler()

@@ -11,12 +11,24 @@ from fastapi.middleware.cors import CORSMiddleware
 from kreyol_ia import __version__
 from kreyol_ia.api.errors import install_error_handlers
 from kreyol_ia.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from kreyol_ia.api.routes import admin, auth, health, keys, metrics, translate, usage, users
+from kreyol_ia.api.routes import (
+    admin,
+    auth,
+    documents,
+    health,
+    keys,
+    metrics,
+    translate,
+    usage,
+    users,
+)
 from kreyol_ia.auth import UserManager
 from kreyol_ia.auth.throttle import LoginThrottle
 from kreyol_ia.cache import RedisCache, TranslationCache
 from kreyol_ia.config import Settings, get_settings
 from kreyol_ia.db import DatabaseManager
+from kreyol_ia.documents.jobs import JobService
+from kreyol_ia.documents.worker import WorkerPool
 from kreyol_ia.logging_setup import configure_logging
 from kreyol_ia.ratelimit import RateLimiter, TieredRateLimiter
 from kreyol_ia.ratelimit.backends import Backend, FallbackBackend, MemoryBackend, RedisBackend
@@ -33,8 +45,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     redis_client = connect_redis(settings.redis_dsn) if settings.redis_dsn else None
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = WorkerPool(app.state.jobs, settings.job_workers if settings.jobs_in_process else 0)
+        pool.start()
         yield
+        pool.stop()
         db.dispose()
         if redis_client is not None:
             redis_client.close()
@@ -55,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.cache = cache
     app.state.translation = build_translation_service(settings, db, cache)
     app.state.users = UserManager(db, settings)
+    app.state.jobs = JobService(db, app.state.translation, settings)
     backend = _limit_backend(redis_client)
     app.state.limiter = TieredRateLimiter(backend)
     app.state.auth_limiter = RateLimiter(
@@ -86,7 +102,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "RateLimit-Reset",
             ],
         )
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        overrides={"/api/v1/documents": settings.max_upload_bytes + 64 * 1024},
+    )
     app.add_middleware(RequestIdMiddleware)
     app.include_router(health.router)
     app.include_router(auth.router)
@@ -95,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(translate.router)
     app.include_router(usage.router)
+    app.include_router(documents.router)
     if settings.metrics_enabled:
         app.include_router(metrics.router)
     return app

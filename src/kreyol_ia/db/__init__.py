@@ -8,6 +8,7 @@ from kreyol_ia.db.models import (
     MemoryEntry,
     RefreshToken,
     Task,
+    TaskSegment,
     UsageStat,
     User,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "MemoryEntry",
     "RefreshToken",
     "Task",
+    "TaskSegment",
     "UsageStat",
     "User",
 ]

@@ -120,6 +120,12 @@ class Task(Base):
     owner: Mapped[str | None] = mapped_column(
         ForeignKey("users.username", ondelete="CASCADE"), index=True
     )
+    progress_done: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    worker_id: Mapped[str | None] = mapped_column(String(64))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         CheckConstraint(
@@ -185,3 +191,16 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     used_by: Mapped[str | None] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TaskSegment(Base):
+    """One translated unit of a job; the primary key makes a segment impossible to store twice."""
+
+    __tablename__ = "task_segments"
+
+    task_id: Mapped[str] = mapped_column(
+        ForeignKey("tasks.task_id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    translation: Mapped[str] = mapped_column(Text, nullable=False)
+    worker_id: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -1,0 +1,161 @@
+"""Document translation: upload a file (202 + task id), follow the task, download the result."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
+
+from kreyol_ia.api.deps import require_scope
+from kreyol_ia.api.errors import APIError
+from kreyol_ia.api.ratelimiting import enforce
+from kreyol_ia.auth import Principal
+from kreyol_ia.db.models import TASK_STATUSES
+from kreyol_ia.documents.callbacks import CallbackError, validate_callback_url
+from kreyol_ia.documents.jobs import JobService
+from kreyol_ia.documents.model import DocumentError
+from kreyol_ia.translation.languages import LANGUAGE_NAMES, describe_pairs, is_supported
+
+router = APIRouter(prefix="/api/v1", tags=["documents"])
+Caller = Annotated[Principal, Depends(require_scope("documents"))]
+TASK_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def job_service(request: Request) -> JobService:
+    """The process's JobService."""
+    return request.app.state.jobs
+
+
+Jobs = Annotated[JobService, Depends(job_service)]
+
+
+def _check_direction(source: str, target: str) -> None:
+    if source not in {*LANGUAGE_NAMES, "auto"} or target not in LANGUAGE_NAMES:
+        raise APIError(
+            422,
+            "unsupported_language",
+            f"Use en, fr, ht (or auto as the source); directions: {describe_pairs()}.",
+        )
+    if source != "auto" and not is_supported(source, target):
+        raise APIError(
+            422,
+            "unsupported_pair",
+            f"Unsupported direction {source}→{target}; supported: {describe_pairs()}.",
+        )
+
+
+@router.post("/documents", status_code=status.HTTP_202_ACCEPTED, summary="Translate a document")
+def submit_document(
+    request: Request,
+    response: Response,
+    caller: Caller,
+    jobs: Jobs,
+    file: Annotated[UploadFile, File(description=".txt .md .srt .html .docx or .pdf")],
+    target: Annotated[str, Form(max_length=8)],
+    source: Annotated[str, Form(max_length=8)] = "auto",
+    engine: Annotated[str | None, Form(max_length=16)] = None,
+    callback_url: Annotated[str | None, Form(max_length=2048)] = None,
+) -> dict[str, Any]:
+    """Checks the file at once (422 with a code if unusable), charges one unit per page."""
+    _check_direction(source, target)
+    if engine is not None:
+        jobs.translation.pick(engine)
+    settings = request.app.state.settings
+    if callback_url:
+        try:
+            callback_url = validate_callback_url(callback_url, settings.callback_allow_private)
+        except CallbackError as exc:
+            raise APIError(422, exc.code, exc.message) from exc
+    data = file.file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise APIError(
+            413,
+            "payload_too_large",
+            f"Documents may have at most {settings.max_upload_bytes} bytes.",
+        )
+    name = file.filename or "document"
+    try:
+        document = jobs.prepare(name, data)
+    except DocumentError as exc:
+        raise APIError(422, exc.code, exc.message) from exc
+    enforce(request, response, caller, document.pages)
+    submitted = jobs.queue(
+        caller.username, name, data, document, source, target, engine, callback_url
+    )
+    request.app.state.db.record_usage(
+        "documents", caller.username, characters=sum(len(u) for u in document.units)
+    )
+    response.headers["Location"] = f"/api/v1/tasks/{submitted.task_id}"
+    return {
+        "task_id": submitted.task_id,
+        "status": "pending",
+        "pages": submitted.pages,
+        "segments": submitted.units,
+        "links": {
+            "task": f"/api/v1/tasks/{submitted.task_id}",
+            "result": f"/api/v1/tasks/{submitted.task_id}/result",
+        },
+    }
+
+
+def _job(jobs: JobService, task_id: str, caller: Principal) -> dict[str, Any]:
+    job = jobs.get(task_id, caller.username) if TASK_ID.match(task_id) else None
+    if job is None:
+        raise APIError(404, "not_found", "No such task.")
+    return job
+
+
+def _view(job: dict[str, Any]) -> dict[str, Any]:
+    shown = {k: v for k, v in job.items() if k not in {"owner", "input"}}
+    options = job["input"]
+    shown["document"] = {
+        k: options.get(k)
+        for k in ("filename", "format", "source", "target", "engine", "pages", "size")
+    }
+    return shown
+
+
+@router.get("/tasks", summary="Your tasks")
+def list_tasks(
+    caller: Caller,
+    jobs: Jobs,
+    status_filter: Annotated[str | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Newest first; filter by status (pending, processing, completed, failed)."""
+    if status_filter is not None and status_filter not in TASK_STATUSES:
+        raise APIError(422, "validation_error", f"status must be one of {', '.join(TASK_STATUSES)}")
+    items = jobs.list(caller.username, status_filter, limit, offset)
+    return {"tasks": [_view(job) for job in items], "limit": limit, "offset": offset}
+
+
+@router.get("/tasks/{task_id}", summary="A task's status and progress")
+def get_task(task_id: str, caller: Caller, jobs: Jobs) -> dict[str, Any]:
+    """Status, progress (segments done/total), error; other users' tasks are 404."""
+    return _view(_job(jobs, task_id, caller))
+
+
+@router.get("/tasks/{task_id}/result", summary="Download the translated document")
+def task_result(task_id: str, caller: Caller, jobs: Jobs) -> Response:
+    """The translated file with its content type and a download name."""
+    job = _job(jobs, task_id, caller)
+    found = jobs.result(task_id, caller.username)
+    if found is None:
+        raise APIError(409, "not_ready", f"The task is {job['status']}; no result yet.")
+    data, filename, media_type = found
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+@router.delete(
+    "/tasks/{task_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a task and its files",
+)
+def delete_task(task_id: str, caller: Caller, jobs: Jobs) -> Response:
+    _job(jobs, task_id, caller)
+    jobs.delete(task_id, caller.username)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,372 @@
+"""Document jobs: submit, claim, translate segment by segment with resume, deliver, expire.
+
+Job state lives only in the database. A worker claims a job with one conditional UPDATE
+(pending, or processing with a stale heartbeat); each translated unit is a ``task_segments``
+row keyed by (task, position), so a resumed job skips finished units and two workers can never
+store the same unit twice. A worker that loses its claim stops at its next batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from kreyol_ia.documents.extract import extract
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from kreyol_ia.config import Settings
+from kreyol_ia.db import DatabaseManager, Task, TaskSegment
+from kreyol_ia.db.clock import utcnow
+from kreyol_ia.documents.model import DocumentError, ExtractedDocument
+from kreyol_ia.documents.storage import DocumentStore, safe_filename
+from kreyol_ia.retry import retry_on_database_error
+from kreyol_ia.translation.service import TranslationError, TranslationService
+
+logger = logging.getLogger(__name__)
+TASK_TYPE = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A freshly accepted job."""
+
+    task_id: str
+    pages: int
+    units: int
+
+
+class LostClaim(Exception):
+    """Another worker took the job over (this one was considered dead)."""
+
+
+class JobService:
+    """Everything the API, the CLI and the workers do with document jobs."""
+
+    def __init__(self, db: DatabaseManager, translation: TranslationService, settings: Settings):
+        self.db = db
+        self.translation = translation
+        self.settings = settings
+        self.store = DocumentStore(settings.data_dir / "documents")
+
+    # submission and reading
+
+    def prepare(self, filename: str, data: bytes) -> ExtractedDocument:
+        """Read the file now, so a corrupt or unsupported one is a clear 422 at upload."""
+        return extract(filename, data, self.settings.max_document_pages)
+
+    def queue(
+        self,
+        owner: str | None,
+        filename: str,
+        data: bytes,
+        document: ExtractedDocument,
+        source: str,
+        target: str,
+        engine: str | None = None,
+        callback_url: str | None = None,
+    ) -> Submitted:
+        """Store the upload and record the pending job; a worker picks it up."""
+        if source == "auto":
+            source = self.translation.detect(" ".join(document.units)[:2000]).language
+        task_id = uuid.uuid4().hex
+        self.store.save_upload(task_id, data)
+        with self.db.session() as session:
+            session.add(
+                Task(
+                    task_id=task_id,
+                    task_type=TASK_TYPE,
+                    status="pending",
+                    owner=owner,
+                    progress_total=len(document.units),
+                    input_data={
+                        "filename": safe_filename(filename),
+                        "format": document.format,
+                        "source": source,
+                        "target": target,
+                        "engine": engine,
+                        "callback_url": callback_url,
+                        "pages": document.pages,
+                        "size": len(data),
+                    },
+                )
+            )
+        return Submitted(task_id, document.pages, len(document.units))
+
+    @retry_on_database_error()
+    def get(self, task_id: str, owner: str | None) -> dict[str, Any] | None:
+        """A job as the API shows it; another owner's job is simply absent."""
+        with self.db.session() as session:
+            task = session.get(Task, task_id)
+            if (
+                task is None
+                or task.task_type != TASK_TYPE
+                or (owner is not None and task.owner != owner)
+            ):
+                return None
+            return _public(task)
+
+    @retry_on_database_error()
+    def list(
+        self, owner: str | None, status: str | None, limit: int, offset: int
+    ) -> list[dict[str, Any]]:
+        """The owner's jobs, newest first."""
+        query = (
+            select(Task)
+            .where(Task.task_type == TASK_TYPE)
+            .order_by(Task.created_at.desc(), Task.task_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        if owner is not None:
+            query = query.where(Task.owner == owner)
+        if status is not None:
+            query = query.where(Task.status == status)
+        with self.db.session() as session:
+            return [_public(task) for task in session.scalars(query)]
+
+    def result(self, task_id: str, owner: str | None) -> tuple[bytes, str, str] | None:
+        """(bytes, download name, media type) of a completed job."""
+        job = self.get(task_id, owner)
+        if job is None or job["status"] != "completed":
+            return None
+        path = self.store.result_path(task_id)
+        if path is None:
+            return None
+        result = job["result"] or {}
+        return (
+            path.read_bytes(),
+            result.get("filename", "translated"),
+            result.get("media_type", "application/octet-stream"),
+        )
+
+    def delete(self, task_id: str, owner: str | None) -> bool:
+        """Remove a job, its segments and its files."""
+        if self.get(task_id, owner) is None:
+            return False
+        with self.db.session() as session:
+            session.execute(delete(Task).where(Task.task_id == task_id))
+        self.store.delete(task_id)
+        return True
+
+    @retry_on_database_error()
+    def cleanup_expired(self) -> int:
+        """Delete finished jobs past their retention time, with their files."""
+        now = utcnow()
+        with self.db.session() as session:
+            expired = list(
+                session.scalars(
+                    select(Task.task_id).where(
+                        Task.task_type == TASK_TYPE,
+                        Task.expires_at.is_not(None),
+                        Task.expires_at < now,
+                    )
+                )
+            )
+            if expired:
+                session.execute(delete(Task).where(Task.task_id.in_(expired)))
+        for task_id in expired:
+            self.store.delete(task_id)
+        return len(expired)
+
+    # execution
+
+    @retry_on_database_error()
+    def candidates(self, limit: int = 10) -> list[str]:
+        """Jobs a worker may claim: pending ones, and processing ones whose worker went quiet."""
+        stale = utcnow() - timedelta(seconds=self.settings.job_stale_seconds)
+        with self.db.session() as session:
+            return list(
+                session.scalars(
+                    select(Task.task_id)
+                    .where(
+                        Task.task_type == TASK_TYPE,
+                        or_(
+                            Task.status == "pending",
+                            (Task.status == "processing") & (Task.heartbeat_at < stale),
+                        ),
+                    )
+                    .order_by(Task.created_at)
+                    .limit(limit)
+                )
+            )
+
+    @retry_on_database_error()
+    def claim(self, task_id: str, worker_id: str) -> bool:
+        """Take a job with one conditional UPDATE: exactly one worker can win it."""
+        now = utcnow()
+        stale = now - timedelta(seconds=self.settings.job_stale_seconds)
+        with self.db.session() as session:
+            won = session.execute(
+                update(Task)
+                .where(
+                    Task.task_id == task_id,
+                    or_(
+                        Task.status == "pending",
+                        (Task.status == "processing") & (Task.heartbeat_at < stale),
+                    ),
+                )
+                .values(
+                    status="processing",
+                    worker_id=worker_id,
+                    heartbeat_at=now,
+                    attempts=Task.attempts + 1,
+                    updated_at=now,
+                )
+            ).rowcount
+        return won == 1
+
+    def run(self, task_id: str, worker_id: str) -> str:
+        """Process a claimed job to completion or failure; returns the final status."""
+        job = self.get(task_id, None)
+        if job is None:
+            return "missing"
+        if job["attempts"] > self.settings.job_max_attempts:
+            return self._fail(task_id, worker_id, "The job stopped its worker repeatedly.")
+        options = job["input"]
+        try:
+            document = extract(
+                options["filename"],
+                self.store.read_upload(task_id),
+                self.settings.max_document_pages,
+            )
+            translations = self._translate(task_id, worker_id, document, options)
+            output = document.rebuild(translations)
+        except LostClaim:
+            logger.warning("job %s was taken over by another worker", task_id)
+            return "lost"
+        except (DocumentError, TranslationError) as exc:
+            return self._fail(task_id, worker_id, exc.message)
+        except FileNotFoundError:
+            return self._fail(task_id, worker_id, "The uploaded file has expired.")
+        self.store.save_result(task_id, output)
+        return self._complete(task_id, worker_id, document, options, len(output))
+
+    def _translate(
+        self, task_id: str, worker_id: str, document: ExtractedDocument, options: dict[str, Any]
+    ) -> list[str]:
+        done = self._finished(task_id)
+        todo = [i for i in range(len(document.units)) if i not in done]
+        batch_size = self.settings.job_batch_segments
+        for start in range(0, len(todo), batch_size):
+            positions = todo[start : start + batch_size]
+            outcomes = self.translation.translate(
+                [document.units[i] for i in positions],
+                options["source"],
+                options["target"],
+                options.get("engine"),
+            )
+            self._store(
+                task_id, worker_id, dict(zip(positions, (o.text for o in outcomes), strict=True))
+            )
+        finished = self._finished(task_id)
+        return [finished[i] for i in range(len(document.units))]
+
+    @retry_on_database_error()
+    def _finished(self, task_id: str) -> dict[int, str]:
+        with self.db.session() as session:
+            rows = session.execute(
+                select(TaskSegment.position, TaskSegment.translation).where(
+                    TaskSegment.task_id == task_id
+                )
+            )
+            return dict(rows.tuples().all())
+
+    @retry_on_database_error()
+    def _store(self, task_id: str, worker_id: str, translated: dict[int, str]) -> None:
+        """Record a batch only while still holding the claim; never overwrite a stored unit."""
+        insert = pg_insert if self.db.backend == "postgresql" else sqlite_insert
+        now = utcnow()
+        with self.db.session() as session:
+            held = session.execute(
+                update(Task)
+                .where(
+                    Task.task_id == task_id,
+                    Task.worker_id == worker_id,
+                    Task.status == "processing",
+                )
+                .values(heartbeat_at=now, updated_at=now)
+            ).rowcount
+            if held != 1:
+                raise LostClaim(task_id)
+            session.execute(
+                insert(TaskSegment)
+                .values(
+                    [
+                        {
+                            "task_id": task_id,
+                            "position": p,
+                            "translation": t,
+                            "worker_id": worker_id,
+                        }
+                        for p, t in translated.items()
+                    ]
+                )
+                .on_conflict_do_nothing(index_elements=["task_id", "position"])
+            )
+            count = session.scalar(
+                select(func.count()).select_from(TaskSegment).where(TaskSegment.task_id == task_id)
+            )
+            session.execute(update(Task).where(Task.task_id == task_id).values(progress_done=count))
+
+    @retry_on_database_error()
+    def _complete(
+        self,
+        task_id: str,
+        worker_id: str,
+        document: ExtractedDocument,
+        options: dict[str, Any],
+        size: int,
+    ) -> str:
+        stem = options["filename"].rsplit(".", 1)[0]
+        name = f"{stem}.{options['target']}{document.suffix}"
+        expires = utcnow() + timedelta(hours=self.settings.document_retention_hours)
+        with self.db.session() as session:
+            session.execute(
+                update(Task)
+                .where(Task.task_id == task_id, Task.worker_id == worker_id)
+                .values(
+                    status="completed",
+                    expires_at=expires,
+                    updated_at=utcnow(),
+                    result_data={"filename": name, "media_type": document.media_type, "size": size},
+                )
+            )
+        return "completed"
+
+    @retry_on_database_error()
+    def _fail(self, task_id: str, worker_id: str, reason: str) -> str:
+        expires = utcnow() + timedelta(hours=self.settings.document_retention_hours)
+        with self.db.session() as session:
+            session.execute(
+                update(Task)
+                .where(Task.task_id == task_id)
+                .values(
+                    status="failed",
+                    error_message=reason,
+                    expires_at=expires,
+                    updated_at=utcnow(),
+                    worker_id=worker_id,
+                )
+            )
+        return "failed"
+
+
+def _public(task: Task) -> dict[str, Any]:
+    return {
+        "task_id": task.task_id,
+        "status": task.status,
+        "created_at": task.created_at,
+        "updated_at": task.updated_at,
+        "progress": {"done": task.progress_done, "total": task.progress_total},
+        "error": task.error_message,
+        "input": task.input_data or {},
+        "result": task.result_data,
+        "attempts": task.attempts,
+        "expires_at": task.expires_at,
+        "owner": task.owner,
+    }

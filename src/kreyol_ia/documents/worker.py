@@ -1,0 +1,109 @@
+"""Workers: claim jobs from the database and run them, in the API process or on their own.
+
+``kreyol serve`` starts ``KREYOL_JOB_WORKERS`` threads; ``kreyol worker`` runs the same loop in
+separate processes on any machine that reaches the database. Claims are atomic, so any number
+of workers can share the queue, and a job whose worker died is taken over once its heartbeat is
+older than ``KREYOL_JOB_STALE_SECONDS``; it resumes after its last stored segment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+
+from kreyol_ia.documents.callbacks import deliver
+from kreyol_ia.documents.jobs import JobService
+
+logger = logging.getLogger(__name__)
+CLEANUP_EVERY = 60
+
+
+def worker_name() -> str:
+    """Unique per worker thread: host, process and a random suffix."""
+    return f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+class JobWorker:
+    """One polling loop; ``run_once`` is what tests drive step by step."""
+
+    def __init__(self, jobs: JobService, poll_seconds: float = 1.0, name: str | None = None):
+        self.jobs = jobs
+        self.poll_seconds = poll_seconds
+        self.name = name or worker_name()
+
+    def run_once(self) -> str | None:
+        """Claim and run one job; None when there was nothing to claim."""
+        for task_id in self.jobs.candidates():
+            if self.jobs.claim(task_id, self.name):
+                status = self.jobs.run(task_id, self.name)
+                self._notify(task_id, status)
+                return status
+        return None
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """Poll until ``stop`` is set; errors are logged and never end the loop."""
+        idle_rounds = 0
+        while not stop.is_set():
+            try:
+                ran = self.run_once()
+                idle_rounds = 0 if ran else idle_rounds + 1
+                if idle_rounds and idle_rounds % CLEANUP_EVERY == 0:
+                    self.jobs.cleanup_expired()
+            except Exception:
+                logger.exception("document worker %s: unexpected error", self.name)
+                ran = None
+            if ran is None:
+                stop.wait(self.poll_seconds)
+
+    def _notify(self, task_id: str, status: str) -> None:
+        if status not in {"completed", "failed"}:
+            return
+        job = self.jobs.get(task_id, None)
+        url = (job or {}).get("input", {}).get("callback_url")
+        if not url or job is None:
+            return
+        settings = self.jobs.settings
+        payload = {
+            "task_id": task_id,
+            "status": status,
+            "error": job["error"],
+            "progress": job["progress"],
+            "result": f"/api/v1/tasks/{task_id}/result" if status == "completed" else None,
+        }
+        threading.Thread(
+            target=deliver,
+            name=f"kreyol-callback-{task_id[:8]}",
+            daemon=True,
+            args=(url, payload, settings.resolved_callback_secret()),
+            kwargs={"allow_private": settings.callback_allow_private},
+        ).start()
+
+
+class WorkerPool:
+    """Background worker threads owned by the API process."""
+
+    def __init__(self, jobs: JobService, threads: int):
+        self.jobs = jobs
+        self.threads = threads
+        self._stop = threading.Event()
+        self._running: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for index in range(self.threads):
+            worker = JobWorker(self.jobs)
+            thread = threading.Thread(
+                target=worker.run_forever,
+                args=(self._stop,),
+                name=f"kreyol-worker-{index}",
+                daemon=True,
+            )
+            thread.start()
+            self._running.append(thread)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        for thread in self._running:
+            thread.join(timeout)

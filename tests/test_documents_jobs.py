@@ -1,0 +1,287 @@
+"""Document jobs over HTTP and with real worker processes: round trips, resume, exclusivity."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import docx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+
+from kreyol_ia.api import create_app
+from kreyol_ia.config import Settings
+from kreyol_ia.db import Task, TaskSegment
+from kreyol_ia.db.clock import utcnow
+from kreyol_ia.documents.callbacks import verify_signature
+from kreyol_ia.documents.jobs import LostClaim
+from kreyol_ia.documents.worker import JobWorker
+from tests.conftest import bearer, derive, make_user
+
+NOTICE = "Good morning.\n\n- Wash your hands.\n- Drink clean water.\n"
+
+
+@pytest.fixture
+def app_client(settings: Settings):
+    app = create_app(derive(settings, jobs_in_process=False))
+    with TestClient(app) as client:
+        make_user(app, "alice")
+        make_user(app, "bob")
+        client.headers.update(bearer(client, "alice"))
+        yield client
+
+
+def _upload(client: TestClient, name: str, data: bytes, **form: str):
+    return client.post(
+        "/api/v1/documents",
+        files={"file": (name, data)},
+        data={"source": "en", "target": "ht", **form},
+    )
+
+
+def _work(client: TestClient, name: str = "w1") -> str | None:
+    return JobWorker(client.app.state.jobs, name=name).run_once()
+
+
+def test_text_round_trip_keeps_layout(app_client: TestClient) -> None:
+    created = _upload(app_client, "notice.txt", NOTICE.encode())
+    assert created.status_code == 202, created.text
+    task_id = created.json()["task_id"]
+    assert created.headers["Location"] == f"/api/v1/tasks/{task_id}"
+    pending = app_client.get(f"/api/v1/tasks/{task_id}").json()
+    assert pending["status"] == "pending" and pending["progress"] == {"done": 0, "total": 3}
+    assert app_client.get(f"/api/v1/tasks/{task_id}/result").status_code == 409
+    assert _work(app_client) == "completed"
+    done = app_client.get(f"/api/v1/tasks/{task_id}").json()
+    assert done["status"] == "completed" and done["progress"] == {"done": 3, "total": 3}
+    result = app_client.get(f"/api/v1/tasks/{task_id}/result")
+    assert result.headers["content-type"].startswith("text/plain")
+    assert "notice.ht.txt" in result.headers["content-disposition"]
+    assert result.text == "Bonjou.\n\n- Lave men ou yo.\n- Bwè dlo pwòp.\n"
+
+
+def test_docx_round_trip_translates_paragraphs_in_order(app_client: TestClient) -> None:
+    document = docx.Document()
+    document.add_paragraph("Good morning.")
+    styled = document.add_paragraph()
+    styled.add_run("Where is the hospital?").bold = True
+    document.add_paragraph("I am sick.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    created = _upload(app_client, "letter.docx", buffer.getvalue())
+    assert created.status_code == 202, created.text
+    assert _work(app_client) == "completed"
+    result = app_client.get(f"/api/v1/tasks/{created.json()['task_id']}/result")
+    assert "wordprocessingml" in result.headers["content-type"]
+    translated = docx.Document(io.BytesIO(result.content))
+    texts = [p.text for p in translated.paragraphs if p.text]
+    assert texts == ["Bonjou.", "Kote lopital la ye?", "Mwen malad."]
+    assert translated.paragraphs[1].runs[0].bold is True
+
+
+def test_bad_files_and_directions_are_422(app_client: TestClient) -> None:
+    binary = _upload(app_client, "photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01")
+    assert binary.status_code == 422
+    assert binary.json()["error"]["code"] == "unsupported_format"
+    pair = _upload(app_client, "a.txt", b"hello", source="en", target="fr")
+    assert pair.json()["error"]["code"] == "unsupported_pair"
+    callback = _upload(app_client, "a.txt", b"hello", callback_url="http://127.0.0.1:9/hook")
+    assert callback.json()["error"]["code"] == "callback_url_forbidden"
+
+
+def test_tasks_are_private_paginated_filtered_and_deletable(app_client: TestClient) -> None:
+    ids = [_upload(app_client, f"n{i}.txt", NOTICE.encode()).json()["task_id"] for i in range(3)]
+    _work(app_client)
+    mine = app_client.get("/api/v1/tasks", params={"limit": 2}).json()["tasks"]
+    assert len(mine) == 2
+    completed = app_client.get("/api/v1/tasks", params={"status": "completed"}).json()["tasks"]
+    assert [t["task_id"] for t in completed] == [ids[0]]
+    bob = bearer(app_client, "bob")
+    assert app_client.get(f"/api/v1/tasks/{ids[0]}", headers=bob).status_code == 404
+    assert app_client.get(f"/api/v1/tasks/{ids[0]}/result", headers=bob).status_code == 404
+    assert app_client.delete(f"/api/v1/tasks/{ids[0]}", headers=bob).status_code == 404
+    assert app_client.get("/api/v1/tasks", headers=bob).json()["tasks"] == []
+    assert app_client.delete(f"/api/v1/tasks/{ids[0]}").status_code == 204
+    assert app_client.get(f"/api/v1/tasks/{ids[0]}").status_code == 404
+    assert app_client.get("/api/v1/tasks/../../etc/passwd").status_code == 404
+
+
+def test_documents_are_charged_by_pages(app_client: TestClient) -> None:
+    document = docx.Document()
+    for index in range(120):
+        document.add_paragraph(f"Line {index}.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    created = _upload(app_client, "long.docx", buffer.getvalue())
+    pages = created.json()["pages"]
+    assert pages > 1
+    after = _upload(app_client, "short.txt", b"Good morning.")
+    remaining = int(created.headers["RateLimit-Remaining"])
+    assert int(after.headers["RateLimit-Remaining"]) == remaining - 1
+    assert remaining == 10 - pages
+
+
+def test_claims_are_exclusive_and_a_lost_claim_stops_the_old_worker(
+    app_client: TestClient,
+) -> None:
+    jobs = app_client.app.state.jobs
+    task_id = _upload(app_client, "n.txt", NOTICE.encode()).json()["task_id"]
+    assert jobs.claim(task_id, "w1") is True
+    assert jobs.claim(task_id, "w2") is False
+    with jobs.db.session() as session:
+        session.execute(
+            update(Task)
+            .where(Task.task_id == task_id)
+            .values(heartbeat_at=utcnow() - timedelta(minutes=5))
+        )
+    assert jobs.claim(task_id, "w2") is True
+    with pytest.raises(LostClaim):
+        jobs._store(task_id, "w1", {0: "x"})
+    assert jobs.run(task_id, "w2") == "completed"
+
+
+def test_two_workers_share_jobs_without_splitting_one(app_client: TestClient) -> None:
+    text = "".join(f"Good morning {i}.\n" for i in range(60)).encode()
+    ids = [_upload(app_client, f"j{i}.txt", text).json()["task_id"] for i in range(6)]
+    jobs = app_client.app.state.jobs
+
+    def drain(name: str) -> None:
+        worker = JobWorker(jobs, name=name)
+        while worker.run_once() is not None:
+            pass
+
+    threads = [threading.Thread(target=drain, args=(f"w{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with jobs.db.session() as session:
+        for task_id in ids:
+            owners = session.scalars(
+                select(TaskSegment.worker_id).distinct().where(TaskSegment.task_id == task_id)
+            ).all()
+            count = session.scalar(
+                select(func.count()).select_from(TaskSegment).where(TaskSegment.task_id == task_id)
+            )
+            assert len(owners) == 1 and count == 60
+    statuses = {app_client.get(f"/api/v1/tasks/{i}").json()["status"] for i in ids}
+    assert statuses == {"completed"}
+
+
+def test_a_killed_worker_process_is_resumed_from_its_last_segment(
+    app_client: TestClient, settings: Settings, tmp_path: Path
+) -> None:
+    lines = "".join(f"Good morning number {i}.\n" for i in range(1500)).encode()
+    task_id = _upload(app_client, "big.txt", lines).json()["task_id"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KREYOL_")}
+    env.update(
+        {
+            "KREYOL_DATA_DIR": str(settings.data_dir),
+            "KREYOL_JOB_BATCH_SEGMENTS": "1",
+            "KREYOL_LOG_LEVEL": "WARNING",
+        }
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kreyol_ia", "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    jobs = app_client.app.state.jobs
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and jobs.get(task_id, None)["progress"]["done"] < 50:
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(10)
+    before = jobs.get(task_id, None)
+    assert before["status"] == "processing" and 50 <= before["progress"]["done"] < 1500
+    with jobs.db.session() as session:
+        session.execute(
+            update(Task)
+            .where(Task.task_id == task_id)
+            .values(heartbeat_at=utcnow() - timedelta(minutes=5))
+        )
+        first = session.scalar(select(TaskSegment.worker_id).where(TaskSegment.task_id == task_id))
+    assert JobWorker(jobs, name="rescuer").run_once() == "completed"
+    with jobs.db.session() as session:
+        by_worker = dict(
+            session.execute(
+                select(TaskSegment.worker_id, func.count())
+                .where(TaskSegment.task_id == task_id)
+                .group_by(TaskSegment.worker_id)
+            )
+            .tuples()
+            .all()
+        )
+    assert by_worker[first] == before["progress"]["done"]
+    assert by_worker["rescuer"] == 1500 - by_worker[first]
+    result = app_client.get(f"/api/v1/tasks/{task_id}/result").text.splitlines()
+    assert len(result) == 1500
+    assert all(line.endswith(f" {i}.") for i, line in enumerate(result))
+
+
+def test_signed_callback_on_completion(settings: Settings) -> None:
+    received: list[tuple[dict, str, str]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(
+                (
+                    json.loads(body),
+                    self.headers["X-Kreyol-Timestamp"],
+                    self.headers["X-Kreyol-Signature"],
+                )
+            )
+            received[-1] = (*received[-1], body)  # type: ignore[assignment]
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    app = create_app(derive(settings, jobs_in_process=False, callback_allow_private=True))
+    try:
+        with TestClient(app) as client:
+            make_user(app, "alice")
+            client.headers.update(bearer(client, "alice"))
+            url = f"http://127.0.0.1:{server.server_port}/hook"
+            task_id = _upload(client, "n.txt", NOTICE.encode(), callback_url=url).json()["task_id"]
+            assert _work(client) == "completed"
+            deadline = time.monotonic() + 10
+            while not received and time.monotonic() < deadline:
+                time.sleep(0.05)
+    finally:
+        server.shutdown()
+    payload, timestamp, signature, body = received[0]  # type: ignore[misc]
+    assert payload["task_id"] == task_id and payload["status"] == "completed"
+    secret = app.state.settings.resolved_callback_secret()
+    assert verify_signature(secret, int(timestamp), body, signature)
+
+
+def test_expired_jobs_and_files_are_cleaned_up(app_client: TestClient) -> None:
+    jobs = app_client.app.state.jobs
+    task_id = _upload(app_client, "n.txt", NOTICE.encode()).json()["task_id"]
+    _work(app_client)
+    assert jobs.store.result_path(task_id) is not None
+    with jobs.db.session() as session:
+        session.execute(
+            update(Task)
+            .where(Task.task_id == task_id)
+            .values(expires_at=utcnow() - timedelta(hours=1))
+        )
+    assert jobs.cleanup_expired() == 1
+    assert jobs.store.result_path(task_id) is None
+    assert app_client.get(f"/api/v1/tasks/{task_id}").status_code == 404
