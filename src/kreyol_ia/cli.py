@@ -434,6 +434,13 @@ def worker_command(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     workers = [JobWorker(jobs, poll) for _ in range(threads)]
+    consumer = None
+    if settings.redis_dsn:
+        from kreyol_ia.documents.queue import JobQueue, broker_for
+
+        queue = JobQueue(broker_for(settings.redis_dsn), JobWorker(jobs, poll).run_job)
+        consumer = queue.consume(threads)
+        console.print("consuming the Redis job queue (Dramatiq); polling stays as a fallback")
     running = [threading.Thread(target=w.run_forever, args=(stop,), daemon=True) for w in workers]
     for thread in running:
         thread.start()
@@ -443,6 +450,8 @@ def worker_command(
             pass
     except KeyboardInterrupt:
         stop.set()
+    if consumer is not None:
+        consumer.stop()
     for thread in running:
         thread.join(30)
 

@@ -28,6 +28,7 @@ from kreyol_ia.cache import RedisCache, TranslationCache
 from kreyol_ia.config import Settings, get_settings
 from kreyol_ia.db import DatabaseManager
 from kreyol_ia.documents.jobs import JobService
+from kreyol_ia.documents.queue import JobQueue, broker_for
 from kreyol_ia.documents.worker import WorkerPool
 from kreyol_ia.logging_setup import configure_logging
 from kreyol_ia.ratelimit import RateLimiter, TieredRateLimiter
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.translation = build_translation_service(settings, db, cache)
     app.state.users = UserManager(db, settings)
     app.state.jobs = JobService(db, app.state.translation, settings)
+    queue_url = settings.redis_dsn if not settings.jobs_in_process else None
+    app.state.job_queue = JobQueue(broker_for(queue_url)) if queue_url else None
     backend = _limit_backend(redis_client)
     app.state.limiter = TieredRateLimiter(backend)
     app.state.auth_limiter = RateLimiter(

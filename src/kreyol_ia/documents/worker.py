@@ -37,11 +37,18 @@ class JobWorker:
     def run_once(self) -> str | None:
         """Claim and run one job; None when there was nothing to claim."""
         for task_id in self.jobs.candidates():
-            if self.jobs.claim(task_id, self.name):
-                status = self.jobs.run(task_id, self.name)
-                self._notify(task_id, status)
+            status = self.run_job(task_id)
+            if status is not None:
                 return status
         return None
+
+    def run_job(self, task_id: str) -> str | None:
+        """Run one named job if this worker wins its claim (a queue message lands here)."""
+        if not self.jobs.claim(task_id, self.name):
+            return None
+        status = self.jobs.run(task_id, self.name)
+        self._notify(task_id, status)
+        return status
 
     def run_forever(self, stop: threading.Event) -> None:
         """Poll until ``stop`` is set; errors are logged and never end the loop."""

@@ -84,6 +84,8 @@ def submit_document(
     submitted = jobs.queue(
         caller.username, name, data, document, source, target, engine, callback_url
     )
+    if request.app.state.job_queue is not None:
+        request.app.state.job_queue.enqueue(submitted.task_id)
     request.app.state.db.record_usage(
         "documents", caller.username, characters=sum(len(u) for u in document.units)
     )
