@@ -12,13 +12,14 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 
 from kreyol_ia.documents.callbacks import deliver
 from kreyol_ia.documents.jobs import JobService
 
 logger = logging.getLogger(__name__)
-CLEANUP_EVERY = 60
+CLEANUP_EVERY = 60.0  # seconds between sweeps of expired jobs, busy or idle
 
 
 def worker_name() -> str:
@@ -52,16 +53,16 @@ class JobWorker:
 
     def run_forever(self, stop: threading.Event) -> None:
         """Poll until ``stop`` is set; errors are logged and never end the loop."""
-        idle_rounds = 0
+        last_cleanup = 0.0
         while not stop.is_set():
+            ran = None
             try:
-                ran = self.run_once()
-                idle_rounds = 0 if ran else idle_rounds + 1
-                if idle_rounds and idle_rounds % CLEANUP_EVERY == 0:
+                if time.monotonic() - last_cleanup >= CLEANUP_EVERY:
+                    last_cleanup = time.monotonic()
                     self.jobs.cleanup_expired()
+                ran = self.run_once()
             except Exception:
                 logger.exception("document worker %s: unexpected error", self.name)
-                ran = None
             if ran is None:
                 stop.wait(self.poll_seconds)
 
