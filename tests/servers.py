@@ -223,3 +223,40 @@ class ApiServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+
+
+def kreyol_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The process environment without the caller's KREYOL_* settings, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KREYOL_")}
+    env.update({"KREYOL_DATA_DIR": str(data_dir), "KREYOL_LOG_LEVEL": "WARNING", **extra})
+    return env
+
+
+def kreyol(env: dict[str, str], *args: str) -> str:
+    """Run the ``kreyol`` command as a user would; its standard output, stripped."""
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kreyol_ia", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def admin_key(env: dict[str, str], username: str, tier: str, password: str) -> str:
+    """An administrator on ``tier`` with a fresh API key, made through the CLI."""
+    kreyol(
+        {**env, "KREYOL_ADMIN_PASSWORD": password},
+        "users",
+        "create-admin",
+        "--username",
+        username,
+        "--email",
+        f"{username}@example.org",
+    )
+    kreyol(env, "users", "set-tier", username, tier)
+    return kreyol(env, "keys", "create", username, "--name", "tests")

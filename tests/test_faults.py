@@ -7,9 +7,6 @@ Retry-After; it never answers 500, and no accepted usage or task row is lost.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -23,7 +20,7 @@ from sqlalchemy import func, select
 from kreyol_ia.config import Settings
 from kreyol_ia.db import DatabaseManager, Task, UsageStat, migrate
 from tests.conftest import fresh_postgres_database
-from tests.servers import ApiServer, PostgresServer, RedisServer
+from tests.servers import ApiServer, PostgresServer, RedisServer, admin_key, kreyol, kreyol_env
 
 SENTENCES = [
     "Good morning, how are you?",
@@ -35,44 +32,15 @@ SENTENCES = [
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KREYOL_")}
-    env.update({"KREYOL_DATA_DIR": str(tmp_path), "KREYOL_LOG_LEVEL": "WARNING", **extra})
-    return env
+    return kreyol_env(tmp_path, **extra)
 
 
 def _kreyol(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "kreyol_ia", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip()
+    return kreyol(env, *args)
 
 
 def _api_key(env: dict[str, str], username: str = "loadtest") -> str:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kreyol_ia",
-            "users",
-            "create-admin",
-            "--username",
-            username,
-            "--email",
-            f"{username}@example.org",
-        ],
-        env={**env, "KREYOL_ADMIN_PASSWORD": "a long enough passphrase"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    _kreyol(env, "users", "set-tier", username, "enterprise")
-    return _kreyol(env, "keys", "create", username, "--name", "faults")
+    return admin_key(env, username, "enterprise", "a long enough passphrase")
 
 
 def _translate(url: str, key: str, text: str) -> httpx.Response:

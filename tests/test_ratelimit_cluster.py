@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -13,56 +10,21 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.servers import ApiServer, RedisServer
+from tests.servers import ApiServer, RedisServer, admin_key, kreyol, kreyol_env
 
 LIMIT = 30  # the basic tier's per-minute limit
 
 
 def _env(tmp_path: Path, redis_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KREYOL_")}
-    env.update(
-        {
-            "KREYOL_DATA_DIR": str(tmp_path),
-            "KREYOL_REDIS_URL": redis_url,
-            "KREYOL_LOG_LEVEL": "WARNING",
-        }
-    )
-    return env
+    return kreyol_env(tmp_path, KREYOL_REDIS_URL=redis_url)
 
 
 def _kreyol(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "kreyol_ia", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip()
+    return kreyol(env, *args)
 
 
 def _new_key(env: dict[str, str], username: str) -> str:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kreyol_ia",
-            "users",
-            "create-admin",
-            "--username",
-            username,
-            "--email",
-            f"{username}@example.org",
-        ],
-        env={**env, "KREYOL_ADMIN_PASSWORD": "a long enough passphrase"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    _kreyol(env, "users", "set-tier", username, "basic")
-    return _kreyol(env, "keys", "create", username, "--name", "load test")
+    return admin_key(env, username, "basic", "a long enough passphrase")
 
 
 def _burst(urls: list[str], key: str, count: int) -> Counter[int]:

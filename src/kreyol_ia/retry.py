@@ -140,6 +140,16 @@ def _settings(
     }
 
 
+def _retrying(function: Callable[P, T], options: dict[str, Any]) -> Callable[P, T]:
+    """``function`` wrapped so that every call runs under tenacity with ``options``."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        return tenacity.Retrying(**options)(function, *args, **kwargs)
+
+    return wrapper
+
+
 def retry_with_backoff(
     max_attempts: int = 3,
     initial_delay: float = 1.0,
@@ -176,11 +186,7 @@ def retry_with_backoff(
             _name(function),
         )
 
-        @functools.wraps(function)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-            return tenacity.Retrying(**options)(function, *args, **kwargs)
-
-        return wrapper
+        return _retrying(function, options)
 
     return decorate
 
@@ -306,11 +312,7 @@ def retry_on_rate_limit(
             _wait_retry_after(fallback, max_delay),
         )
 
-        @functools.wraps(function)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-            return tenacity.Retrying(**options)(function, *args, **kwargs)
-
-        return wrapper
+        return _retrying(function, options)
 
     return decorate
 
@@ -350,11 +352,7 @@ def retry_on_database_error(
             _name(function),
         )
 
-        @functools.wraps(function)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-            return tenacity.Retrying(**options)(function, *args, **kwargs)
-
-        return wrapper
+        return _retrying(function, options)
 
     return decorate
 
