@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from kreyol_ia.documents.extract import extract
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from kreyol_ia.config import Settings
 from kreyol_ia.db import DatabaseManager, Task, TaskSegment
 from kreyol_ia.db.clock import utcnow
+from kreyol_ia.documents.extract import extract
 from kreyol_ia.documents.model import DocumentError, ExtractedDocument
 from kreyol_ia.documents.storage import DocumentStore, safe_filename
 from kreyol_ia.retry import retry_on_database_error
