@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -206,6 +208,16 @@ ADMIN_PASSWORD_ENV = "KREYOL_ADMIN_PASSWORD"  # noqa: S105 - a variable name
 INITIAL_PASSWORD_FILE = "initial-admin-password"  # noqa: S105 - a file name
 
 
+@contextmanager
+def _reported_auth_errors() -> Iterator[None]:
+    """Turn an account error into its code and message on stderr and exit status 1."""
+    try:
+        yield
+    except AuthError as exc:
+        err_console.print(f"[red]{exc.code}:[/red] {exc.message}")
+        raise typer.Exit(code=1) from exc
+
+
 def _users() -> UserManager:
     settings = get_settings()
     return UserManager(DatabaseManager(settings), settings)
@@ -241,13 +253,10 @@ def create_admin(
         password, generated = secrets.token_urlsafe(18), True
     if not password:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
+    with _reported_auth_errors():
         manager.create_user(
             UserCreate(username=username, email=email, password=password), role="admin"
         )
-    except AuthError as exc:
-        err_console.print(f"[red]{exc.code}:[/red] {exc.message}")
-        raise typer.Exit(code=1) from exc
     console.print(f"administrator {username!r} created")
     if generated:
         path = get_settings().data_dir / INITIAL_PASSWORD_FILE
@@ -271,11 +280,8 @@ def users_disable(
     username: str, enable: bool = typer.Option(False, help="Re-enable instead.")
 ) -> None:
     """Disable an account (its sessions end at once) or re-enable it."""
-    try:
+    with _reported_auth_errors():
         _users().update_user(username, disabled=not enable)
-    except AuthError as exc:
-        err_console.print(f"[red]{exc.code}:[/red] {exc.message}")
-        raise typer.Exit(code=1) from exc
     console.print(f"{username} {'enabled' if enable else 'disabled'}")
 
 
@@ -288,11 +294,8 @@ def keys_create(
 ) -> None:
     """Create a key for a user; it is printed once."""
     request = APIKeyCreate(name=name, expires_in_days=days or None, scopes=scopes.split() or None)
-    try:
+    with _reported_auth_errors():
         created = _users().create_api_key(username, request)
-    except AuthError as exc:
-        err_console.print(f"[red]{exc.code}:[/red] {exc.message}")
-        raise typer.Exit(code=1) from exc
     err_console.print(f"key {created.id} ({created.prefix}…) for {username}; store it now:")
     print(created.key)
 
@@ -325,11 +328,8 @@ def users_set_tier(username: str, tier: str) -> None:
     if tier not in TIERS:
         err_console.print(f"unknown tier {tier!r}; use one of {', '.join(TIERS)}")
         raise typer.Exit(code=2)
-    try:
+    with _reported_auth_errors():
         _users().update_user(username, tier=tier)
-    except AuthError as exc:
-        err_console.print(f"[red]{exc.code}:[/red] {exc.message}")
-        raise typer.Exit(code=1) from exc
     console.print(f"{username} is now on the {tier} tier")
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from kreyol_ia.api.deps import translation_caller
+from kreyol_ia.api.deps import AppSettings, translation_caller
 from kreyol_ia.api.errors import APIError
 from kreyol_ia.api.ratelimiting import enforce, translation_cost
 from kreyol_ia.auth import Principal
 from kreyol_ia.config import Settings
+from kreyol_ia.translation.engine import EngineInfo
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS, describe_pairs
 from kreyol_ia.translation.service import TextOutcome, TranslationError, TranslationService
 
@@ -75,14 +77,8 @@ def translation_service(request: Request) -> TranslationService:
     return request.app.state.translation
 
 
-def app_settings(request: Request) -> Settings:
-    """The settings the app was built with."""
-    return request.app.state.settings
-
-
 Service = Annotated[TranslationService, Depends(translation_service)]
 Caller = Annotated[Principal | None, Depends(translation_caller)]
-AppSettings = Annotated[Settings, Depends(app_settings)]
 
 
 def _check_language(code: str, field: str, allow_auto: bool) -> None:
@@ -201,5 +197,5 @@ def engines(service: Service) -> dict[str, Any]:
     }
 
 
-def _engine_dict(info: Any) -> dict[str, str]:
-    return {"name": info.name, "version": info.version, "model_id": info.model_id}
+def _engine_dict(info: EngineInfo) -> dict[str, str]:
+    return asdict(info)
