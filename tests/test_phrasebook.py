@@ -368,11 +368,6 @@ def test_sentence_entries_do_not_leak_into_glossing(engine: PhrasebookEngine) ->
     assert text == "Nou manje diri."
 
 
-@pytest.mark.xfail(
-    reason="to_kreyol: 'the house of my mother' keeps the head noun's determiner "
-    "('Kay la manman mwen gwo.') instead of the Kreyòl genitive 'Kay manman mwen'",
-    strict=True,
-)
 def test_of_genitive(engine: PhrasebookEngine) -> None:
     assert one(engine, "The house of my mother is big.", "en", "ht").text == (
         one(engine, "My mother's house is big.", "en", "ht").text

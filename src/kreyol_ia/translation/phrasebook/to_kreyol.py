@@ -464,6 +464,7 @@ def _np_end(units: list[Unit], i: int) -> int:
         elif tag == "GEN" or (tag == "PREP" and units[j].src.lower() in {"of", "de", "d'"}):
             if not (j + 1 < len(units) and units[j + 1].tag in _NP_START | {"PHRASE"}):
                 break
+            seen_noun = tag == "GEN"
         else:
             break
         j += 1
@@ -472,6 +473,29 @@ def _np_end(units: list[Unit], i: int) -> int:
 
 def _build_np(group: list[Unit], language: str, before: list[Unit]) -> Unit:
     """[yon|number] [gwo/bèl…] noun(s) [other adjectives] [possessor] [la/yo/sa a]."""
+    split = next(
+        (
+            i
+            for i, u in enumerate(group)
+            if i and u.tag == "PREP" and u.src.lower() in {"of", "de", "d'"}
+        ),
+        None,
+    )
+    if split is not None and split + 1 < len(group):
+        return _genitive(group[:split], group[split + 1 :], language, before)
+    return _simple_np(group, language, before)
+
+
+def _genitive(head: list[Unit], owner: list[Unit], language: str, before: list[Unit]) -> Unit:
+    """``the house of my mother`` → ``kay manman mwen``: the possessor follows a bare head."""
+    bare_head = [u for u in head if u.tag != "DEF"] or head
+    first = _simple_np(bare_head, language, before)
+    second = _build_np(owner, language, before)
+    return Unit("NP", f"{first.out} {second.out}", f"{first.src} {second.src}", second.feats)
+
+
+def _simple_np(group: list[Unit], language: str, before: list[Unit]) -> Unit:
+    """A noun phrase without an ``of`` possessor."""
     head_words: list[str] = []
     pre_adj: list[str] = []
     post_adj: list[str] = []
