@@ -150,6 +150,21 @@ def _retrying(function: Callable[P, T], options: dict[str, Any]) -> Callable[P, 
     return wrapper
 
 
+def _async_retrying(
+    function: Callable[P, Awaitable[T]], options: dict[str, Any]
+) -> Callable[P, Awaitable[T]]:
+    """The coroutine counterpart of ``_retrying``: sleeps with asyncio, never blocking."""
+
+    @functools.wraps(function)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        async for attempt in tenacity.AsyncRetrying(**options):
+            with attempt:
+                return await function(*args, **kwargs)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    return wrapper
+
+
 def retry_with_backoff(
     max_attempts: int = 3,
     initial_delay: float = 1.0,
@@ -163,17 +178,6 @@ def retry_with_backoff(
     """Decorator: retry a function on ``exceptions`` with the chosen backoff (async too)."""
 
     def decorate(function: Callable[P, T]) -> Callable[P, T]:
-        if inspect.iscoroutinefunction(function):
-            return retry_async_with_backoff(
-                max_attempts,
-                initial_delay,
-                max_delay,
-                exponential_base,
-                strategy,
-                exceptions,
-                on_retry,
-                jitter,
-            )(function)  # type: ignore[return-value]
         options = _settings(
             max_attempts,
             initial_delay,
@@ -185,7 +189,8 @@ def retry_with_backoff(
             jitter,
             _name(function),
         )
-
+        if inspect.iscoroutinefunction(function):
+            return _async_retrying(function, options)  # type: ignore[return-value]
         return _retrying(function, options)
 
     return decorate
@@ -215,15 +220,7 @@ def retry_async_with_backoff(
             jitter,
             _name(function),
         )
-
-        @functools.wraps(function)
-        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-            async for attempt in tenacity.AsyncRetrying(**options):
-                with attempt:
-                    return await function(*args, **kwargs)
-            raise AssertionError("unreachable: tenacity re-raises the last error")
-
-        return wrapper
+        return _async_retrying(function, options)
 
     return decorate
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from kreyol_ia.api.client_ip import client_ip
@@ -100,3 +100,4 @@ def translation_caller(request: Request, principal: OptionalPrincipal) -> Princi
 Users = Annotated[UserManager, Depends(user_manager)]
 AppSettings = Annotated[Settings, Depends(app_settings)]
 CallerIP = Annotated[str, Depends(caller_ip)]
+KeyId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a database id; larger ones are a 422

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -49,6 +50,13 @@ def _public(user: User) -> UserPublic:
         created_at=as_utc(user.created_at),
         last_login=as_utc(user.last_login) if user.last_login else None,
     )
+
+
+def _principal(owner: User, claimed: list[str], via: str, key_id: int | None = None) -> Principal:
+    """What a credential may do now: its scopes, never more than its owner's current ones."""
+    granted = set(claimed) & set(scope_rules.parse(owner.scopes))
+    scopes = tuple(s for s in scope_rules.SCOPES if s in granted)
+    return Principal(owner.username, scopes, owner.tier, owner.role, via, key_id)
 
 
 def _key_info(key: APIKey) -> APIKeyInfo:
@@ -263,7 +271,7 @@ class UserManager:
         now = utcnow()
         with self.db.session() as session:
             row = session.scalar(select(APIKey).where(APIKey.hashed_key == hashed))
-            if row is None or not api_keys.verify_api_key(key, row.hashed_key, self._pepper):
+            if row is None or not hmac.compare_digest(row.hashed_key, hashed):
                 return None
             if not row.is_active or row.revoked_at is not None:
                 return None
@@ -274,15 +282,7 @@ class UserManager:
                 return None
             if row.last_used_at is None or now - as_utc(row.last_used_at) > LAST_USED_RESOLUTION:
                 row.last_used_at = now
-            granted = set(scope_rules.parse(row.scopes)) & set(scope_rules.parse(owner.scopes))
-            return Principal(
-                owner.username,
-                tuple(s for s in scope_rules.SCOPES if s in granted),
-                owner.tier,
-                owner.role,
-                "api_key",
-                row.id,
-            )
+            return _principal(owner, scope_rules.parse(row.scopes), "api_key", row.id)
 
     # tokens
 
@@ -380,15 +380,7 @@ class UserManager:
             owner = session.get(User, claims["sub"])
             if owner is None or owner.disabled:
                 return None
-            claimed = set(str(claims.get("scopes", "")).split())
-            granted = claimed & set(scope_rules.parse(owner.scopes))
-            return Principal(
-                owner.username,
-                tuple(s for s in scope_rules.SCOPES if s in granted),
-                owner.tier,
-                owner.role,
-                "token",
-            )
+            return _principal(owner, str(claims.get("scopes", "")).split(), "token")
 
     # invitations
 

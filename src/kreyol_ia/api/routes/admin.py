@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from kreyol_ia.api.deps import Users, require_scope
+from kreyol_ia.api.deps import KeyId, Users, require_scope
 from kreyol_ia.api.errors import APIError
 from kreyol_ia.auth import Principal, UserPublic
 from kreyol_ia.auth.scopes import ScopeError, normalise_scopes
@@ -16,7 +16,6 @@ from kreyol_ia.db.clock import utcnow
 from kreyol_ia.ratelimit.tiers import TIERS
 
 Admin = Annotated[Principal, Depends(require_scope("admin"))]
-KeyId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
 

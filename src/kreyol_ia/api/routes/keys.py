@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
-from kreyol_ia.api.deps import Users, require_scope
+from kreyol_ia.api.deps import KeyId, Users, require_scope
 from kreyol_ia.api.errors import APIError
 from kreyol_ia.auth import APIKeyCreate, APIKeyCreated, APIKeyInfo, Principal
 
-KeyId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
 KeyManager = Annotated[Principal, Depends(require_scope("keys"))]
 
