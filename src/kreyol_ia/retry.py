@@ -286,6 +286,36 @@ def _is_rate_limit(error: BaseException) -> bool:
     )
 
 
+def retry_honouring_retry_after(
+    retry_if: Callable[[BaseException], bool],
+    max_attempts: int = 3,
+    initial_delay: float = 1.0,
+    max_delay: float = 60.0,
+    jitter: float = 0.0,
+    on_retry: OnRetry | None = None,
+    name: str | None = None,
+) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """Retry errors ``retry_if`` accepts, waiting what their Retry-After says (capped)."""
+
+    def decorate(function: Callable[P, T]) -> Callable[P, T]:
+        fallback = _wait(RetryStrategy.EXPONENTIAL, initial_delay, max_delay, 2.0, jitter)
+        options = _settings(
+            max_attempts,
+            initial_delay,
+            max_delay,
+            2.0,
+            RetryStrategy.EXPONENTIAL,
+            retry_if,
+            on_retry,
+            jitter,
+            name or _name(function),
+            _wait_retry_after(fallback, max_delay),
+        )
+        return _retrying(function, options)
+
+    return decorate
+
+
 def retry_on_rate_limit(
     max_attempts: int = 3,
     initial_delay: float = 1.0,
@@ -293,25 +323,9 @@ def retry_on_rate_limit(
     on_retry: OnRetry | None = None,
 ) -> Callable[[Callable[P, T]], Callable[P, T]]:
     """Retry 'too many requests' errors, honouring the Retry-After they carry."""
-
-    def decorate(function: Callable[P, T]) -> Callable[P, T]:
-        fallback = _wait(RetryStrategy.EXPONENTIAL, initial_delay, max_delay, 2.0, 0.0)
-        options = _settings(
-            max_attempts,
-            initial_delay,
-            max_delay,
-            2.0,
-            RetryStrategy.EXPONENTIAL,
-            _is_rate_limit,
-            on_retry,
-            0.0,
-            _name(function),
-            _wait_retry_after(fallback, max_delay),
-        )
-
-        return _retrying(function, options)
-
-    return decorate
+    return retry_honouring_retry_after(
+        _is_rate_limit, max_attempts, initial_delay, max_delay, on_retry=on_retry
+    )
 
 
 def is_transient_database_error(error: BaseException) -> bool:

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import tenacity
 
-from kreyol_ia.retry import NETWORK_ERRORS, RetryStrategy, _settings, _wait, _wait_retry_after
+from kreyol_ia.retry import NETWORK_ERRORS, retry_honouring_retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -279,19 +278,13 @@ def deliver(
                 )
             return False
 
-    jitter = initial_delay / 2
-    fallback = _wait(RetryStrategy.EXPONENTIAL, initial_delay, MAX_DELAY, 2.0, jitter)
-    options = _settings(
+    retrying = retry_honouring_retry_after(
+        _is_transient,
         max_attempts,
         initial_delay,
         MAX_DELAY,
-        2.0,
-        RetryStrategy.EXPONENTIAL,
-        _is_transient,
-        None,
-        jitter,
-        f"callback delivery to {origin}",
-        _wait_retry_after(fallback, MAX_DELAY),
+        jitter=initial_delay / 2,
+        name=f"callback delivery to {origin}",
     )
     own_client = client is None
     http = (
@@ -300,7 +293,7 @@ def deliver(
         else httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
     )
     try:
-        return tenacity.Retrying(**options)(attempt, http)
+        return retrying(attempt)(http)
     except (CallbackError, httpx.HTTPStatusError, *NETWORK_ERRORS) as error:
         logger.warning(
             "callback to %s abandoned after %d attempt(s) (%s)",
