@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format clean
+.PHONY: run test fuzz lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); scripts/ensure-debian-packages.sh python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -31,6 +31,12 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+## make fuzz: the schemathesis suite (also part of make test, with a small budget) run deeper
+FUZZ_EXAMPLES ?= 100
+fuzz: $(VENV)/.installed-test
+	KREYOL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider --timeout 3600 \
+		tests/test_fuzz_schemathesis.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -107,6 +107,20 @@ def test_a_costly_request_that_does_not_fit_is_refused_while_a_cheaper_one_fits(
     assert remaining(translate(auth_client, text_of(3000))) == 0  # cost 4 still fits
 
 
+def test_a_request_costing_more_than_a_minute_allows_is_413_not_capped(
+    auth_client: TestClient,
+) -> None:
+    refused = translate(auth_client, [text_of(6000), text_of(6000)])  # 13 units > 10 a minute
+    assert refused.status_code == 413, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "request_too_large"
+    assert error["details"] == {"cost": 13, "max_cost": 10, "max_characters": 9999}
+    assert auth_client.get("/api/v1/usage").json()["windows"]["minute"]["used"] == 0
+    largest = translate(auth_client, text_of(9999))  # 10 units: the whole minute, and no more
+    assert largest.status_code == 200, largest.text
+    assert remaining(largest) == 0
+
+
 def test_after_the_free_minute_limit_the_next_request_is_refused(auth_client: TestClient) -> None:
     for _ in range(2):
         assert translate(auth_client, "Good morning").status_code == 200

@@ -66,7 +66,9 @@ def test_registration_refuses_duplicates_and_weak_passwords(client: TestClient) 
         "/api/v1/auth/register",
         json={"username": "other", "email": "NEWBIE@example.org", "password": PASSWORD},
     )
-    assert same_email.status_code == 409 and error_code(same_email) == "account_exists"
+    # a taken e-mail looks exactly like a success (no enumeration), and creates nothing
+    assert same_email.status_code == 201 and same_email.json()["username"] == "other"
+    assert client.app.state.users.get_user("other") is None
     weak = register(client, "weakling", password="weakling-pass")
     assert weak.status_code == 422 and error_code(weak) == "weak_password"
     assert "username" in weak.json()["error"]["message"]

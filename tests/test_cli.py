@@ -153,6 +153,10 @@ def test_create_admin_takes_the_password_from_the_environment_not_argv(tmp_path:
     assert result.returncode == 0, result.stderr
     listing = _kreyol(tmp_path, "users", "list").stdout
     assert "root2" in listing and "admin" in listing
+    last = _kreyol(tmp_path, "users", "disable", "root2")
+    assert last.returncode == 1 and "last_admin" in last.stderr  # never the last administrator
+    another = [*KREYOL, "users", "create-admin", "--username", "root3", "--email", "r@example.org"]
+    subprocess.run(another, env=env, capture_output=True, timeout=60, check=True)
     disabled = _kreyol(tmp_path, "users", "disable", "root2")
     assert disabled.returncode == 0
     assert "disabled" in _kreyol(tmp_path, "users", "list").stdout

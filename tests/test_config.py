@@ -27,10 +27,11 @@ def test_cors_is_closed_by_default() -> None:
 
 def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text("KREYOL_MODE=production\nKREYOL_SECRET_KEY=" + "x" * 40 + "\n")
+    secret = "x7Qp-2vLm_9RtK4wZc8Ya1Nb6Hd3Fe5Gs0Uj"
+    env_file.write_text(f"KREYOL_MODE=production\nKREYOL_SECRET_KEY={secret}\n")
     settings = Settings(_env_file=env_file)
     assert settings.mode == "production"
-    assert settings.resolved_secret_key() == "x" * 40
+    assert settings.resolved_secret_key() == secret
 
 
 def test_default_database_is_sqlite_in_data_dir(tmp_path: Path) -> None:
@@ -71,3 +72,26 @@ def test_secret_and_redis_password_are_hidden_in_repr() -> None:
     assert "s3cr3t" not in repr(settings)
     assert "hunter2" not in repr(settings)
     assert settings.redis_dsn == "redis://:hunter2@localhost:6379/0"
+
+
+def test_the_cache_redis_defaults_to_the_state_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KREYOL_REDIS_URL", "redis://:pw@state:6379/0")
+    assert Settings(_env_file=None).cache_redis_dsn == "redis://:pw@state:6379/0"
+    monkeypatch.setenv("KREYOL_CACHE_REDIS_URL", "redis://:cachepw@cache:6379/0")
+    settings = Settings(_env_file=None)
+    assert settings.cache_redis_dsn == "redis://:cachepw@cache:6379/0"
+    assert settings.redis_dsn == "redis://:pw@state:6379/0"
+    assert "cachepw" not in repr(settings)
+
+
+def test_allowed_hosts_default_to_any_and_split_on_commas(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings(_env_file=None).allowed_hosts == ["*"]
+    monkeypatch.setenv("KREYOL_ALLOWED_HOSTS", "api.example.org, *.example.org")
+    assert Settings(_env_file=None).allowed_hosts == ["api.example.org", "*.example.org"]
+
+
+def test_the_metrics_token_is_hidden_in_repr() -> None:
+    settings = Settings(metrics_token="prometheus-scrape-token", _env_file=None)
+    assert "prometheus-scrape-token" not in repr(settings)

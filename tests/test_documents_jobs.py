@@ -21,12 +21,12 @@ from sqlalchemy import func, select, update
 
 from kreyol_ia.api import create_app
 from kreyol_ia.config import Settings
-from kreyol_ia.db import Task, TaskSegment
+from kreyol_ia.db import Task, TaskSegment, migrate
 from kreyol_ia.db.clock import utcnow
 from kreyol_ia.documents.callbacks import verify_signature
 from kreyol_ia.documents.jobs import LostClaim
 from kreyol_ia.documents.worker import JobWorker
-from tests.conftest import bearer, derive, make_user
+from tests.conftest import bearer, derive, fresh_postgres_database, make_user
 
 NOTICE = "Good morning.\n\n- Wash your hands.\n- Drink clean water.\n"
 
@@ -35,7 +35,7 @@ NOTICE = "Good morning.\n\n- Wash your hands.\n- Drink clean water.\n"
 def app_client(settings: Settings):
     app = create_app(derive(settings, jobs_in_process=False))
     with TestClient(app) as client:
-        make_user(app, "alice")
+        make_user(app, "alice", tier="enterprise")
         make_user(app, "bob")
         client.headers.update(bearer(client, "alice"))
         yield client
@@ -116,19 +116,68 @@ def test_tasks_are_private_paginated_filtered_and_deletable(app_client: TestClie
     assert app_client.get("/api/v1/tasks/../../etc/passwd").status_code == 404
 
 
-def test_documents_are_charged_by_pages(app_client: TestClient) -> None:
+def test_documents_are_charged_by_characters_not_pages(app_client: TestClient) -> None:
+    bob = bearer(app_client, "bob")  # free tier: 10 units a minute
     document = docx.Document()
-    for index in range(120):
+    for index in range(300):
         document.add_paragraph(f"Line {index}.")
     buffer = io.BytesIO()
     document.save(buffer)
-    created = _upload(app_client, "long.docx", buffer.getvalue())
-    pages = created.json()["pages"]
-    assert pages > 1
-    after = _upload(app_client, "short.txt", b"Good morning.")
-    remaining = int(created.headers["RateLimit-Remaining"])
-    assert int(after.headers["RateLimit-Remaining"]) == remaining - 1
-    assert remaining == 10 - pages
+    created = app_client.post(
+        "/api/v1/documents",
+        files={"file": ("long.docx", buffer.getvalue())},
+        data={"source": "en", "target": "ht"},
+        headers=bob,
+    )
+    assert created.status_code == 202, created.text
+    body = created.json()
+    assert body["pages"] == 8 and body["characters"] == 2590 and body["cost"] == 3
+    assert int(created.headers["RateLimit-Remaining"]) == 10 - 3
+    usage = app_client.get("/api/v1/usage", headers=bob).json()
+    assert usage["windows"]["minute"]["used"] == 3
+
+
+def test_bad_engines_and_offsets_are_422_not_500(app_client: TestClient) -> None:
+    bogus = _upload(app_client, "a.txt", b"hello", engine="bogus")
+    assert bogus.status_code == 422 and bogus.json()["error"]["code"] == "unknown_engine"
+    neural = _upload(app_client, "a.txt", b"hello", engine="neural")
+    assert neural.status_code == 422 and neural.json()["error"]["code"] == "engine_unavailable"
+    huge = app_client.get("/api/v1/tasks", params={"offset": 2**63})
+    assert huge.status_code == 422 and huge.json()["error"]["code"] == "validation_error"
+
+
+def test_auto_source_detected_as_the_target_is_refused_at_submit(app_client: TestClient) -> None:
+    kreyol = "Bonjou, kijan ou ye? Mwen byen, mèsi anpil. Nou prale lekòl demen maten.".encode()
+    refused = _upload(app_client, "nouvel.txt", kreyol, source="auto", target="ht")
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["code"] == "unsupported_pair"
+    assert app_client.get("/api/v1/tasks").json()["tasks"] == []
+
+
+def test_long_names_keep_their_extension_and_format(app_client: TestClient) -> None:
+    created = _upload(app_client, "n" * 300 + ".md", b"# Wash your hands\n\nGood morning.\n")
+    assert created.status_code == 202, created.text
+    task = app_client.get(created.json()["links"]["task"]).json()
+    assert task["document"]["format"] == "md"
+    assert task["document"]["filename"].endswith(".md") and len(task["document"]["filename"]) <= 120
+    assert _work(app_client) == "completed"
+    result = app_client.get(created.json()["links"]["result"])
+    assert result.text.startswith("# ")  # still Markdown: the heading marker was kept
+
+
+def test_results_download_as_inert_attachments(app_client: TestClient) -> None:
+    page = b"<html><body><p onclick='x()'>Good morning.</p><script>alert(1)</script></body></html>"
+    created = _upload(app_client, "bonjou-é.html", page)
+    assert created.status_code == 202, created.text
+    assert _work(app_client) == "completed"
+    result = app_client.get(created.json()["links"]["result"])
+    disposition = result.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="bonjou-_.ht.html"')
+    assert "filename*=UTF-8''bonjou-%C3%A9.ht.html" in disposition
+    assert result.headers["x-content-type-options"] == "nosniff"
+    assert result.headers["content-security-policy"] == "sandbox"
+    assert "<script" not in result.text and "onclick" not in result.text
+    assert "Bonjou." in result.text
 
 
 def test_claims_are_exclusive_and_a_lost_claim_stops_the_old_worker(
@@ -267,7 +316,7 @@ def test_signed_callback_on_completion(settings: Settings) -> None:
         server.shutdown()
     payload, timestamp, signature, body = received[0]  # type: ignore[misc]
     assert payload["task_id"] == task_id and payload["status"] == "completed"
-    secret = app.state.settings.resolved_callback_secret()
+    secret = app.state.settings.resolved_callback_secret("alice", 0)  # alice's own secret
     assert verify_signature(secret, int(timestamp), body, signature)
 
 
@@ -285,3 +334,58 @@ def test_expired_jobs_and_files_are_cleaned_up(app_client: TestClient) -> None:
     assert jobs.cleanup_expired() == 1
     assert jobs.store.result_path(task_id) is None
     assert app_client.get(f"/api/v1/tasks/{task_id}").status_code == 404
+
+
+class SlowEngine:
+    """A test double: the real phrasebook engine, made slower than the stale limit per batch."""
+
+    def __init__(self, inner: object, delay: float):
+        self.inner = inner
+        self.delay = delay
+        self.name = inner.name  # type: ignore[attr-defined]
+
+    def translate(self, segments, source: str, target: str):
+        time.sleep(self.delay)
+        return self.inner.translate(segments, source, target)  # type: ignore[attr-defined]
+
+    def languages(self):
+        return self.inner.languages()  # type: ignore[attr-defined]
+
+    def info(self):
+        return self.inner.info()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_slow_batch_is_not_taken_over_by_a_second_worker(
+    settings: Settings, backend: str, request: pytest.FixtureRequest
+) -> None:
+    url = settings.effective_database_url
+    if backend == "postgresql":
+        url = fresh_postgres_database(request.getfixturevalue("postgres_server"))
+        migrate.upgrade(url)
+    app = create_app(derive(settings, database_url=url, jobs_in_process=False, job_stale_seconds=5))
+    with TestClient(app) as client:
+        make_user(app, "alice")
+        client.headers.update(bearer(client, "alice"))
+        service = app.state.translation
+        service.engines["phrasebook"] = SlowEngine(service.engines["phrasebook"], delay=7.0)
+        task_id = _upload(client, "slow.txt", b"Good morning, slow friend.").json()["task_id"]
+        jobs = app.state.jobs
+        assert jobs.claim(task_id, "slow-worker")  # the slow worker holds it before the other polls
+        finished: list[str] = []
+        runner = threading.Thread(target=lambda: finished.append(jobs.run(task_id, "slow-worker")))
+        runner.start()
+        second = JobWorker(jobs, name="eager-worker")
+        stolen = []
+        while runner.is_alive():
+            stolen.append(second.run_once())
+            time.sleep(0.5)
+        runner.join()
+        job = jobs.get(task_id, None)
+        assert finished == ["completed"] and set(stolen) == {None}
+        assert job["status"] == "completed" and job["attempts"] == 1
+        with jobs.db.session() as session:
+            owners = session.scalars(
+                select(TaskSegment.worker_id).where(TaskSegment.task_id == task_id)
+            ).all()
+        assert owners == ["slow-worker"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import re
+import time
 
 import pytest
 
@@ -239,3 +241,146 @@ def test_long_sentence_is_cut_at_a_tab_rather_than_inside_an_email() -> None:
     pieces = segment(sentence, 60)
     assert joined(pieces) == sentence
     assert any(email in piece.text for piece in pieces)
+
+
+# hostile input: linear time, exact rejoin, bounded units
+
+HOSTILE_UNITS = [
+    "Dr. A ",  # an abbreviation before every capital: the old quadratic case
+    " ",
+    ".",
+    "((((((",
+    "x",  # one endless word: hard cuts only
+    "a, ",
+    "Hi. ",
+    ". ",
+    "\n ",
+    "a.a.",
+    "\U0001f44d\U0001f3fd",
+]
+
+
+def _seconds(text: str, runs: int = 1) -> float:
+    """Best CPU time of ``runs`` (CPU, not wall clock: other work on a shared box is not ours)."""
+    best = float("inf")
+    gc.collect()
+    gc.disable()  # collector pauses grow with the heap, not with the algorithm
+    try:
+        for _ in range(runs):
+            started = time.process_time()
+            segment(text)
+            best = min(best, time.process_time() - started)
+    finally:
+        gc.enable()
+    return best
+
+
+@pytest.mark.parametrize("unit", HOSTILE_UNITS)
+def test_segmentation_time_grows_linearly(unit: str) -> None:
+    n = 50_000 // len(unit)
+    small = _seconds(unit * n, runs=3)
+    large = _seconds(unit * (4 * n), runs=3)
+    # 4× the input may cost at most 8× the time (quadratic would be 16×); a floor absorbs noise
+    assert large < 8 * max(small, 0.02), (unit, small, large)
+
+
+def test_a_megabyte_of_abbreviations_is_segmented_in_seconds() -> None:
+    text = "Dr. A " * 200_000  # 1.2 MB: took 17 s before segmentation was made linear
+    assert _seconds(text, runs=2) < 3.0
+    pieces = segment(text)
+    assert joined(pieces) == text
+
+
+HOSTILE_ALPHABET = [
+    "a",
+    "Bo",
+    " ",
+    "   ",
+    "\t",
+    "\u00a0",
+    "\u3000",
+    ".",
+    "...",
+    "!",
+    "?",
+    "…",
+    ",",
+    ";",
+    ":",
+    '"',
+    "»",
+    "«",
+    ")",
+    "(",
+    "[",
+    "-",
+    "*",
+    "#",
+    "1.",
+    "Dr.",
+    "e.g.",
+    "Mme.",
+    "\n",
+    "\r\n",
+    "\n\n",
+    "é",
+    "e\u0301",
+    "\u0301",
+    "\u200d",
+    "\U0001f468\u200d\U0001f469",
+    "\U0001f1ed\U0001f1f9",
+    "\U0001f44d\U0001f3fd",
+    "\x00",
+    "\ud800",
+    "x@y.org",
+    "https://a.b/c",
+]
+
+
+def test_random_hostile_strings_rejoin_exactly_with_bounded_units() -> None:
+    rng = random.Random(20261202)
+    for _ in range(800):
+        text = "".join(rng.choice(HOSTILE_ALPHABET) for _ in range(rng.randint(0, 120)))
+        for max_chars in (1, 2, 7, 50, 400):
+            pieces = segment(text, max_chars)
+            assert joined(pieces) == text, (text, max_chars)
+            for piece in pieces:
+                assert piece.text, (text, max_chars)
+                if piece.translatable:
+                    assert len(piece.text) <= max_chars, (piece, max_chars)
+                    assert piece.text.strip(), (piece, text, max_chars)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 5000,
+        "x" + " " * 5000 + "y",
+        ("a" * 399 + ",") * 20,
+        "\u0301" * 3000,
+        ("e\u0301" * 300) + " end",
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467" * 200,
+        "ok, " * 1000,
+    ],
+)
+def test_no_translatable_piece_is_over_the_limit(text: str) -> None:
+    for max_chars in (50, 400):
+        pieces = segment(text, max_chars)
+        assert joined(pieces) == text
+        assert all(len(p.text) <= max_chars for p in pieces if p.translatable)
+        assert all(p.text.strip() for p in pieces if p.translatable)
+
+
+def test_hard_cuts_do_not_split_a_grapheme_cluster() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # 5 code points, one character
+    text = "x" * 38 + family + "y" * 40
+    pieces = segment(text, 40)
+    assert joined(pieces) == text
+    assert any(family in piece.text for piece in pieces)
+    accented = "e\u0301" * 30
+    assert all(not p.text.startswith("\u0301") for p in segment(accented, 25))
+
+
+def test_a_limit_below_one_is_refused() -> None:
+    with pytest.raises(ValueError):
+        segment("hello", 0)

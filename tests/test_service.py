@@ -266,6 +266,51 @@ def test_passthrough_results_are_not_cached(phrasebook: PhrasebookEngine) -> Non
     assert cache.store == {}
 
 
+def test_use_cache_false_neither_reads_nor_writes_the_cache(phrasebook: PhrasebookEngine) -> None:
+    """Document jobs pass use_cache=False unless KREYOL_CACHE_DOCUMENTS is set."""
+    cache = DictCache()
+    service = TranslationService({"phrasebook": phrasebook}, cache=cache)
+    cache.store[("Water.", "en", "ht", phrasebook.info())] = Result("Dlo fre.", "x", "exact", 1.0)
+    [outcome] = service.translate(["Water. The dog is big."], "en", "ht", use_cache=False)
+    assert outcome.text == "Dlo. Chen an gwo."
+    assert not any(s.cached for s in outcome.segments)
+    assert cache.gets == []
+    assert list(cache.store) == [("Water.", "en", "ht", phrasebook.info())]
+    [cached] = service.translate(["Water."], "en", "ht")
+    assert cached.text == "Dlo fre." and cached.segments[0].cached
+
+
+# --- segment length ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 1000,  # no space, no comma
+        "The " + "supercalifragilistic" * 20 + " dog.",  # one long word
+        "a, " * 200,
+        "\ufb2c" * 60,  # NFC turns each of these into three code points
+        "e\u0301" * 200,  # NFC shortens these
+        "The dog\u00a0" * 60,
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467 " * 60,
+    ],
+)
+def test_no_engine_is_handed_a_segment_over_the_limit(
+    phrasebook: PhrasebookEngine, text: str
+) -> None:
+    echo = EchoEngine()
+    service = TranslationService({"phrasebook": phrasebook, "neural": echo}, max_segment_chars=50)
+    service.translate([text], "en", "ht", engine="neural")
+    sent = [segment for call in echo.calls for segment in call]
+    assert sent
+    assert all(0 < len(segment) <= 50 for segment in sent), max(map(len, sent))
+
+
+def test_a_segment_limit_below_one_is_refused(phrasebook: PhrasebookEngine) -> None:
+    with pytest.raises(ValueError):
+        TranslationService({"phrasebook": phrasebook}, max_segment_chars=0)
+
+
 # --- glossary enforcement ------------------------------------------------------------------
 
 TERMS = [Entry("clinic", "dispansè", "health", "glossary")]

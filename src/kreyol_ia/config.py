@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import math
 import os
 import secrets
 from functools import lru_cache
@@ -14,6 +15,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_FILE_NAME = "secret_key"  # noqa: S105 - a file name, not a secret
 MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128
+MIN_SECRET_DISTINCT = 10
 
 
 class ConfigError(RuntimeError):
@@ -33,8 +36,11 @@ class Settings(BaseSettings):
     db_pool_recycle: int = Field(default=1800, ge=-1)
     db_pool_pre_ping: bool = True
     redis_url: SecretStr | None = None
+    cache_redis_url: SecretStr | None = None  # the cache's Redis; defaults to redis_url
     secret_key: SecretStr | None = None
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*"])
+    hsts_max_age: int = Field(default=31_536_000, ge=0)  # sent over https only; 0 disables
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -49,6 +55,9 @@ class Settings(BaseSettings):
     password_min_length: int = Field(default=10, ge=8, le=64)
     login_max_failures_per_user: int = Field(default=5, ge=1)
     login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_max_failures_per_account: int = Field(default=100, ge=1)
+    max_keys_per_user: int = Field(default=50, ge=1)
+    api_key_max_days: int = Field(default=365, ge=1, le=3650)
     login_window_seconds: int = Field(default=900, ge=10)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
@@ -57,9 +66,16 @@ class Settings(BaseSettings):
     auth_rate_per_minute: int = Field(default=30, ge=1)
     auth_rate_per_hour: int = Field(default=300, ge=1)
     metrics_enabled: bool = True
+    metrics_token: SecretStr | None = None
 
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_document_pages: int = Field(default=200, ge=1)
+    max_document_chars: int = Field(default=500_000, ge=1000)
+    upload_cost_bytes: int = Field(default=256 * 1024, ge=1024)
+    parse_workers: int = Field(default=2, ge=1, le=32)
+    parse_cpu_seconds: int = Field(default=10, ge=1)
+    parse_timeout_seconds: float = Field(default=20.0, gt=0)
+    parse_memory_mb: int = Field(default=1024, ge=128)
     document_retention_hours: int = Field(default=72, ge=1)
     jobs_in_process: bool = True
     job_workers: int = Field(default=1, ge=0, le=32)
@@ -79,9 +95,11 @@ class Settings(BaseSettings):
     fuzzy_threshold: float = Field(default=0.85, ge=0.5, le=1.0)
     max_text_chars: int = Field(default=20_000, ge=100)
     max_batch_texts: int = Field(default=50, ge=1)
-    max_segment_chars: int = Field(default=400, ge=50)
+    max_segment_chars: int = Field(default=400, ge=50, le=5000)
+    # document segments stay out of the shared translation cache unless an operator opts in
+    cache_documents: bool = False
 
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", "allowed_hosts", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         """Accept ``a,b`` from the environment as well as a real list."""
@@ -107,6 +125,11 @@ class Settings(BaseSettings):
         return self.redis_url.get_secret_value() if self.redis_url else None
 
     @property
+    def cache_redis_dsn(self) -> str | None:
+        """The cache's Redis URL (may be an LRU instance); the state Redis's when not set."""
+        return self.cache_redis_url.get_secret_value() if self.cache_redis_url else self.redis_dsn
+
+    @property
     def effective_registration(self) -> str:
         """Open in development, invite-only in production, unless set explicitly."""
         if self.registration is not None:
@@ -119,17 +142,25 @@ class Settings(BaseSettings):
             return self.api_key_pepper.get_secret_value().encode()
         return hmac.new(self.resolved_secret_key().encode(), b"api-key-pepper", "sha256").digest()
 
-    def resolved_callback_secret(self) -> bytes:
-        """The HMAC key that signs job callbacks, derived from the secret key."""
-        return hmac.new(self.resolved_secret_key().encode(), b"job-callbacks", "sha256").digest()
+    def resolved_callback_secret(self, username: str | None = None, version: int = 0) -> bytes:
+        """The HMAC key that signs a user's job callbacks (hex, as shown to them once).
+
+        Derived from the secret key, the username and the user's ``callback_key_version``, so
+        rotating (bumping the version) needs no stored secret. Without a user: the server's own.
+        """
+        label = f"callback:{username}:{version}" if username else "job-callbacks"
+        derived = hmac.new(self.resolved_secret_key().encode(), label.encode(), "sha256")
+        return derived.hexdigest().encode() if username else derived.digest()
 
     def resolved_secret_key(self) -> str:
         """The signing secret; production demands one, development keeps a generated one (0600)."""
         if self.secret_key is not None:
             value = self.secret_key.get_secret_value()
-            if self.mode == "production" and len(value) < MIN_SECRET_LENGTH:
+            if self.mode == "production" and not _strong_secret(value):
                 raise ConfigError(
-                    f"KREYOL_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters"
+                    f"KREYOL_SECRET_KEY must be at least {MIN_SECRET_LENGTH} random characters"
+                    f" (about {MIN_SECRET_BITS} bits); generate one with: python -c "
+                    '"import secrets; print(secrets.token_urlsafe(48))"'
                 )
             return value
         if self.mode == "production":
@@ -137,9 +168,17 @@ class Settings(BaseSettings):
         return _load_or_create_dev_secret(self.data_dir / SECRET_FILE_NAME)
 
 
+def _strong_secret(value: str) -> bool:
+    """Long enough and not a repetition: length × log2(distinct characters) ≥ MIN_SECRET_BITS."""
+    if len(value) < MIN_SECRET_LENGTH or not value.strip():
+        return False
+    distinct = len(set(value))
+    return distinct >= MIN_SECRET_DISTINCT and len(value) * math.log2(distinct) >= MIN_SECRET_BITS
+
+
 def _load_or_create_dev_secret(path: Path) -> str:
     """Read the development secret, creating it atomically with mode 0600 on first use."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -11,6 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from kreyol_ia import __version__
 from kreyol_ia.api.errors import install_error_handlers
 from kreyol_ia.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from kreyol_ia.api.openapi import install_openapi
+from kreyol_ia.api.ratelimiting import AuthRateLimitMiddleware
 from kreyol_ia.api.routes import (
     admin,
     auth,
@@ -22,6 +24,7 @@ from kreyol_ia.api.routes import (
     usage,
     users,
 )
+from kreyol_ia.api.security_headers import SecurityHeadersMiddleware, TrustedHostMiddleware
 from kreyol_ia.auth import UserManager
 from kreyol_ia.auth.throttle import LoginThrottle
 from kreyol_ia.cache import RedisCache, TranslationCache
@@ -33,7 +36,7 @@ from kreyol_ia.documents.worker import WorkerPool
 from kreyol_ia.logging_setup import configure_logging
 from kreyol_ia.ratelimit import RateLimiter, TieredRateLimiter
 from kreyol_ia.ratelimit.backends import Backend, FallbackBackend, MemoryBackend, RedisBackend
-from kreyol_ia.redis_conn import connect_redis
+from kreyol_ia.redis_conn import check_eviction_policy, connect_redis
 from kreyol_ia.translation.factory import build_translation_service
 
 
@@ -44,29 +47,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     secret_key = settings.resolved_secret_key()
     db = DatabaseManager(settings)
     redis_client = connect_redis(settings.redis_dsn) if settings.redis_dsn else None
+    cache_client = redis_client
+    if settings.cache_redis_dsn and settings.cache_redis_dsn != settings.redis_dsn:
+        cache_client = connect_redis(settings.cache_redis_dsn)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = WorkerPool(app.state.jobs, settings.job_workers if settings.jobs_in_process else 0)
         pool.start()
+        if redis_client is not None:
+            check_eviction_policy(redis_client)
         yield
         pool.stop()
         db.dispose()
         if redis_client is not None:
             redis_client.close()
+        if cache_client is not None and cache_client is not redis_client:
+            cache_client.close()
 
     app = FastAPI(
         title="Kreyòl IA",
         version=__version__,
         description="Translation between Haitian Creole (ht), English (en) and French (fr).",
         lifespan=lifespan,
+        redirect_slashes=False,
     )
+    install_openapi(app)
     app.state.settings = settings
     app.state.secret_key = secret_key
     app.state.db = db
     app.state.redis = redis_client
     cache = TranslationCache(
-        RedisCache(client=redis_client) if redis_client else RedisCache(use_redis=False)
+        RedisCache(client=cache_client) if cache_client else RedisCache(use_redis=False)
     )
     app.state.cache = cache
     app.state.translation = build_translation_service(settings, db, cache)
@@ -87,10 +99,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.login_max_failures_per_ip,
         settings.login_window_seconds,
         redis_client,
+        max_per_account=settings.login_max_failures_per_account,
     )
     app.state.engine_names = app.state.translation.engine_names
 
     install_error_handlers(app)
+    app.add_middleware(AuthRateLimitMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -103,6 +117,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "RateLimit-Limit",
                 "RateLimit-Remaining",
                 "RateLimit-Reset",
+                "RateLimit-Policy",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
             ],
         )
     app.add_middleware(
@@ -110,7 +128,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         overrides={"/api/v1/documents": settings.max_upload_bytes + 64 * 1024},
     )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts_max_age=settings.hsts_max_age)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(users.router)

@@ -97,6 +97,13 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     details = _validation_details(exc)
     if any(item["type"] == "json_invalid" for item in details):
         return error_response(422, "malformed_json", "The request body is not valid JSON.")
+    if any(item["type"] == "string_unicode" for item in details):
+        return error_response(
+            422,
+            "invalid_text",
+            "The text holds characters that UTF-8 cannot carry (a lone surrogate).",
+            details=details,
+        )
     return error_response(422, "validation_error", "The request is not valid.", details=details)
 
 

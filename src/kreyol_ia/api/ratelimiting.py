@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 
 from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kreyol_ia.api.client_ip import client_ip
-from kreyol_ia.api.errors import APIError
+from kreyol_ia.api.errors import APIError, error_response
 from kreyol_ia.auth import Principal
 from kreyol_ia.ratelimit import Decision, RateLimiter, TieredRateLimiter
 from kreyol_ia.ratelimit.tiers import TIERS
@@ -44,27 +47,91 @@ def rate_identity(request: Request, principal: Principal | None) -> tuple[str, s
     return f"ip:{client_ip(request, settings.trusted_proxies)}", settings.anonymous_tier
 
 
-def enforce(request: Request, response: Response, principal: Principal | None, cost: int) -> None:
-    """Charge ``cost`` (capped at the tier's minute limit) or raise 429 with Retry-After."""
+def max_request_cost(request: Request, principal: Principal | None) -> int:
+    """The most one request may cost: what the caller's tier allows in a minute."""
+    _, tier = rate_identity(request, principal)
+    limiter: TieredRateLimiter = request.app.state.limiter
+    return limiter.tiers[tier].per_minute
+
+
+def check_request_size(request: Request, principal: Principal | None, cost: int) -> None:
+    """413 for a request that could never fit the minute window, instead of charging it less."""
+    limit = max_request_cost(request, principal)
+    if cost > limit:
+        per_unit = request.app.state.settings.rate_cost_characters
+        raise APIError(
+            413,
+            "request_too_large",
+            f"This request costs {cost} units; one request may cost at most {limit} "
+            f"(about {limit * per_unit - 1} characters of text): split it.",
+            details={"cost": cost, "max_cost": limit, "max_characters": limit * per_unit - 1},
+        )
+
+
+def charge(request: Request, response: Response, principal: Principal | None, cost: int) -> None:
+    """Charge ``cost`` units to the caller's windows or raise 429 with Retry-After."""
     limiter: TieredRateLimiter = request.app.state.limiter
     key, tier = rate_identity(request, principal)
-    cost = max(1, min(cost, limiter.tiers[tier].per_minute))
-    decision = limiter.check(key, cost, tier)
+    decision = limiter.check(key, max(1, cost), tier)
     headers = rate_headers(decision)
     if not decision.allowed:
         raise _refuse(decision, headers)
     response.headers.update(headers)
 
 
-def enforce_auth(request: Request) -> None:
-    """Sign-in and sign-up have their own strict per-IP limits."""
-    limiter: RateLimiter = request.app.state.auth_limiter
-    ip = client_ip(request, request.app.state.settings.trusted_proxies)
-    decision = limiter.check(ip)
-    if not decision.allowed:
-        raise _refuse(decision, rate_headers(decision))
+def enforce(request: Request, response: Response, principal: Principal | None, cost: int) -> None:
+    """Refuse a request larger than the tier allows per minute (413), else charge it (or 429)."""
+    check_request_size(request, principal, cost)
+    charge(request, response, principal, cost)
+
+
+AUTH_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/auth/register"})
+
+
+class AuthRateLimitMiddleware:
+    """Sign-in and sign-up: strict per-IP limits charged before anything reads the body.
+
+    As middleware, every request pays, malformed ones included (FastAPI answers a bad JSON body
+    before any dependency runs), and every answer — 200, 401, 422 or 429 — says so in headers.
+    """
+
+    def __init__(self, app: ASGIApp, paths: frozenset[str] = AUTH_PATHS):
+        self.app = app
+        self.paths = paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        limiter: RateLimiter = request.app.state.auth_limiter
+        ip = client_ip(request, request.app.state.settings.trusted_proxies)
+        decision = await run_in_threadpool(limiter.check, ip)
+        headers = rate_headers(decision)
+        if not decision.allowed:
+            refusal = _refuse(decision, headers)
+            response = error_response(
+                429, refusal.code, refusal.message, refusal.headers, refusal.details
+            )
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = MutableHeaders(scope=message)
+                for name, value in headers.items():
+                    if name not in present:
+                        present[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def translation_cost(characters: int, per_unit: int) -> int:
-    """1 + one unit per ``per_unit`` characters (1,000 by default)."""
+    """1 + one unit per ``per_unit`` characters (1,000 by default); no cap, big costs more."""
     return 1 + characters // per_unit
+
+
+def upload_cost(size: int, per_unit_bytes: int) -> int:
+    """What reading an upload costs before its text is known: 1 + a unit per ``per_unit_bytes``."""
+    return 1 + size // per_unit_bytes

@@ -40,3 +40,27 @@ class RegistrationClosed(AuthError):
 
 class WeakPassword(AuthError):
     status, code = 422, "weak_password"
+
+
+class ReservedUsername(AuthError):
+    status, code = 422, "reserved_username"
+
+
+class LastAdministrator(AuthError):
+    status, code = 409, "last_admin"
+
+
+class TooManyKeys(AuthError):
+    status, code = 409, "too_many_keys"
+
+
+class InvalidKeyRequest(AuthError):
+    status, code = 422, "invalid_key_request"
+
+
+class AdminIsARole(AuthError):
+    status, code = 422, "admin_is_a_role"
+
+
+class EmailTaken(AccountExists):
+    """Raised to the operator's tools; self-service registration never shows it (enumeration)."""

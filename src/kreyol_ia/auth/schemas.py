@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
@@ -25,6 +26,14 @@ class UserCreate(BaseModel):
         """One account per name whatever the case: Alice and alice are the same person."""
         return value.lower()
 
+    @field_validator("full_name")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        """Control characters (NUL included) cannot be stored everywhere: refuse them here."""
+        if value is not None and any(unicodedata.category(c) == "Cc" for c in value):
+            raise ValueError("control characters are not allowed")
+        return value
+
 
 class UserPublic(BaseModel):
     """What a user may see about an account; never the password hash."""
@@ -43,13 +52,16 @@ class UserPublic(BaseModel):
 
 
 class APIKeyCreate(BaseModel):
-    """The seed's key request, plus scopes (a subset of the owner's; all of them by default)."""
+    """The seed's key request, plus scopes (a subset of the owner's; all of them if omitted).
+
+    An empty list is refused, never read as "everything"; no lifetime means the server maximum.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
     expires_in_days: int | None = Field(default=30, ge=1, le=3650)
-    scopes: list[str] | None = None
+    scopes: list[str] | None = Field(default=None, min_length=1, max_length=16)
 
 
 class APIKeyInfo(BaseModel):

@@ -37,3 +37,19 @@ def parse(stored: str) -> list[str]:
 def dump(scopes: Iterable[str]) -> str:
     """Canonical space-separated form for storage and JWT claims."""
     return " ".join(normalise_scopes(scopes))
+
+
+def for_account(role: str, stored: str) -> list[str]:
+    """An account's scopes now: its stored ones without ``admin``, plus ``admin`` iff role=admin.
+
+    The role is the only source of the admin power, so demotion removes it everywhere at once.
+    """
+    granted = {scope for scope in parse(stored) if scope != "admin"}
+    if role == "admin":
+        granted.add("admin")
+    return [scope for scope in SCOPES if scope in granted]
+
+
+def without_admin(scopes: Iterable[str]) -> str:
+    """The storable form of an account's scopes: ``admin`` comes from the role, never from here."""
+    return dump(scope for scope in scopes if scope.strip().lower() != "admin")

@@ -1,7 +1,11 @@
-"""Failed-login throttling per username and per client IP, shared through Redis when present.
+"""Failed-sign-in throttling, shared through Redis when present.
 
-Fixed windows: after N failures a key is locked until its window ends. Redis errors fall back
-to process memory, so a dead Redis weakens the limit to per-process but never fails a login.
+Three fixed-window counters: per (account, client IP) — the lock an attacker can only put on
+himself —, per account across every IP (much higher, so locking someone out takes many
+addresses) and per IP across accounts (password spraying). An attempt is *reserved* atomically
+before the password is checked (a Lua script, or one lock in memory), so concurrent guesses can
+never exceed a limit; a success gives its reservation back. Redis errors fall back to process
+memory: a dead Redis weakens the limits to per-process but never fails a sign-in.
 """
 
 from __future__ import annotations
@@ -14,10 +18,42 @@ import redis
 
 logger = logging.getLogger(__name__)
 MAX_MEMORY_KEYS = 100_000
+TOTAL, IP_COUNT = "all", "n"
+
+# KEYS: account hash (fields "ip:<ip>" and "all"), IP hash (field "n").
+# ARGV: window, pair field, pair limit, account limit, IP limit. Returns 0 or seconds to wait.
+RESERVE = """
+local pair = redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+local total = redis.call('HINCRBY', KEYS[1], 'all', 1)
+local by_ip = redis.call('HINCRBY', KEYS[2], 'n', 1)
+for _, key in ipairs(KEYS) do
+  if redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, ARGV[1]) end
+end
+local wait = -1
+if pair > tonumber(ARGV[3]) or total > tonumber(ARGV[4]) then wait = redis.call('TTL', KEYS[1]) end
+if by_ip > tonumber(ARGV[5]) then wait = math.max(wait, redis.call('TTL', KEYS[2])) end
+if wait < 0 then return 0 end
+if redis.call('HINCRBY', KEYS[1], ARGV[2], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[2]) end
+redis.call('HINCRBY', KEYS[1], 'all', -1)
+redis.call('HINCRBY', KEYS[2], 'n', -1)
+return math.max(wait, 1)
+"""
+
+# A success: the pair starts again; the account and IP totals get their reservation back.
+RELEASE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  if redis.call('HINCRBY', KEYS[1], 'all', -1) < 0 then redis.call('HSET', KEYS[1], 'all', 0) end
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  if redis.call('HINCRBY', KEYS[2], 'n', -1) < 0 then redis.call('HSET', KEYS[2], 'n', 0) end
+end
+return 0
+"""
 
 
 class LoginThrottle:
-    """Counts failures; ``retry_after`` says how long a username or IP stays locked."""
+    """Reserve an attempt before checking a password; ``reserve`` says how long to wait if not."""
 
     def __init__(
         self,
@@ -26,31 +62,48 @@ class LoginThrottle:
         window_seconds: int,
         client: redis.Redis | None = None,
         namespace: str = "kreyol:login",
+        max_per_account: int = 100,
     ):
-        self.limits = {"user": max_per_user, "ip": max_per_ip}
+        self.limits = (max_per_user, max(max_per_account, max_per_user), max_per_ip)
         self.window = window_seconds
         self.client = client
         self.namespace = namespace
         self._lock = threading.Lock()
-        self._memory: dict[str, tuple[int, float]] = {}
+        self._memory: dict[str, tuple[dict[str, int], float]] = {}
         self._warned = False
+        self._reserve = client.register_script(RESERVE) if client is not None else None
+        self._release = client.register_script(RELEASE) if client is not None else None
 
-    def retry_after(self, username: str, ip: str) -> int:
-        """Seconds until a locked username or IP may try again; 0 when neither is locked."""
-        waits = [
-            self._locked_for(self._key("user", username.lower()), self.limits["user"]),
-            self._locked_for(self._key("ip", ip), self.limits["ip"]),
-        ]
-        return max(waits)
+    def reserve(self, username: str, ip: str) -> int:
+        """0 when one attempt is reserved for (username, ip); else seconds until one may be."""
+        keys, field = self._keys(username, ip), f"ip:{ip}"
+        if self._reserve is not None:
+            try:
+                return int(self._reserve(keys=keys, args=[self.window, field, *self.limits]))
+            except redis.RedisError:
+                self._redis_down()
+        return self._reserve_in_memory(keys, field)
 
-    def record_failure(self, username: str, ip: str) -> None:
-        """Count one failed attempt against both the username and the IP."""
-        self._increment(self._key("user", username.lower()))
-        self._increment(self._key("ip", ip))
+    def succeeded(self, username: str, ip: str) -> None:
+        """The password was right: give the reservation back and restart the pair's count."""
+        keys, field = self._keys(username, ip), f"ip:{ip}"
+        if self._release is not None:
+            try:
+                self._release(keys=keys, args=[field])
+                return
+            except redis.RedisError:
+                self._redis_down()
+        with self._lock:
+            account, by_ip = (self._memory.get(key) for key in keys)
+            if account is not None:
+                account[0].pop(field, None)
+                account[0][TOTAL] = max(0, account[0].get(TOTAL, 0) - 1)
+            if by_ip is not None:
+                by_ip[0][IP_COUNT] = max(0, by_ip[0].get(IP_COUNT, 0) - 1)
 
-    def record_success(self, username: str) -> None:
-        """A successful login clears the username's count (not the IP's)."""
-        key = self._key("user", username.lower())
+    def unlock(self, username: str) -> None:
+        """Forget every failed attempt on an account (an administrator's unlock)."""
+        key = self._account_key(username)
         if self.client is not None:
             try:
                 self.client.delete(key)
@@ -59,46 +112,38 @@ class LoginThrottle:
         with self._lock:
             self._memory.pop(key, None)
 
-    def _key(self, kind: str, value: str) -> str:
-        return f"{self.namespace}:{kind}:{value}"
+    def _account_key(self, username: str) -> str:
+        return f"{self.namespace}:account:{username.lower()}"
 
-    def _increment(self, key: str) -> None:
-        if self.client is not None:
-            try:
-                pipe = self.client.pipeline()
-                pipe.incr(key)
-                pipe.expire(key, self.window, nx=True)
-                pipe.execute()
-                return
-            except redis.RedisError:
-                self._redis_down()
+    def _keys(self, username: str, ip: str) -> list[str]:
+        return [self._account_key(username), f"{self.namespace}:ip:{ip}"]
+
+    def _reserve_in_memory(self, keys: list[str], field: str) -> int:
         now = time.monotonic()
+        pair_limit, account_limit, ip_limit = self.limits
         with self._lock:
-            count, expires = self._memory.get(key, (0, now + self.window))
-            if expires <= now:
-                count, expires = 0, now + self.window
-            self._memory[key] = (count + 1, expires)
+            account, by_ip = (self._live(key, now) for key in keys)
+            waits = []
+            if account[0].get(field, 0) >= pair_limit or account[0].get(TOTAL, 0) >= account_limit:
+                waits.append(account[1] - now)
+            if by_ip[0].get(IP_COUNT, 0) >= ip_limit:
+                waits.append(by_ip[1] - now)
+            if waits:
+                return max(1, int(max(waits)))
+            account[0][field] = account[0].get(field, 0) + 1
+            account[0][TOTAL] = account[0].get(TOTAL, 0) + 1
+            by_ip[0][IP_COUNT] = by_ip[0].get(IP_COUNT, 0) + 1
             if len(self._memory) > MAX_MEMORY_KEYS:
                 self._evict(now)
-
-    def _locked_for(self, key: str, limit: int) -> int:
-        if self.client is not None:
-            try:
-                pipe = self.client.pipeline()
-                pipe.get(key)
-                pipe.ttl(key)
-                count, ttl = pipe.execute()
-                if count is not None and int(count) >= limit:
-                    return max(int(ttl), 1)
-                return 0
-            except redis.RedisError:
-                self._redis_down()
-        now = time.monotonic()
-        with self._lock:
-            count, expires = self._memory.get(key, (0, now))
-        if expires > now and count >= limit:
-            return max(int(expires - now), 1)
         return 0
+
+    def _live(self, key: str, now: float) -> tuple[dict[str, int], float]:
+        """The key's counters and expiry, started afresh when its window is over (under lock)."""
+        entry = self._memory.get(key)
+        if entry is None or entry[1] <= now:
+            entry = ({}, now + self.window)
+            self._memory[key] = entry
+        return entry
 
     def _evict(self, now: float) -> None:
         for key in [k for k, (_, expires) in self._memory.items() if expires <= now]:

@@ -87,11 +87,18 @@ class TokenCodec:
         return claims
 
     def pair(
-        self, username: str, scopes: list[str], family: str | None = None
+        self, username: str, scopes: list[str], family: str | None = None, version: int = 0
     ) -> tuple[Token, IssuedToken]:
-        """An access token and a refresh token (the latter in ``family`` for rotation)."""
+        """An access token and a refresh token (the latter in ``family`` for rotation).
+
+        With a ``family`` the access token names it too (``fam``), and carries the account's
+        token ``version`` (``ver``): ending the session or bumping the version ends the token.
+        """
         granted = " ".join(normalise_scopes(scopes))
-        access = self.issue({"sub": username, "scopes": granted}, "access")
+        access_claims: dict[str, Any] = {"sub": username, "scopes": granted, "ver": version}
+        if family is not None:
+            access_claims["fam"] = family
+        access = self.issue(access_claims, "access")
         refresh = self.issue({"sub": username, "fam": family or uuid.uuid4().hex}, "refresh")
         return (
             Token(

@@ -28,6 +28,16 @@ def _expires(_key: str, value: tuple[str, float], now: float) -> float:
     return now + value[1]
 
 
+def _dumps(value: Any) -> str:
+    """Compact UTF-8 JSON; \\u escapes when the value holds text UTF-8 cannot carry."""
+    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        payload.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":"))
+    return payload
+
+
 class RedisCache:
     """Get/set JSON values; Redis when reachable, a TTL/LRU dictionary otherwise."""
 
@@ -106,7 +116,7 @@ class RedisCache:
     def set(self, key: str, value: Any, ttl: int | None = None) -> bool:
         """Store a JSON-serialisable value for ``ttl`` seconds (the default TTL otherwise)."""
         ttl = int(ttl or self.default_ttl)
-        payload = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        payload = _dumps(value)
         client = self._redis()
         if client is not None:
             try:

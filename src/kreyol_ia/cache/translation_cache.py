@@ -25,7 +25,8 @@ def translation_key(
         [normalize_segment(text, src_lang), src_lang, tgt_lang, engine, model_version],
         ensure_ascii=False,
     )
-    return "tr:" + hashlib.sha256(material.encode()).hexdigest()
+    # surrogatepass: any str hashes (a lone surrogate gets its own key instead of raising)
+    return "tr:" + hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def engine_version(info: EngineInfo) -> str:

@@ -57,6 +57,14 @@ class User(Base):
     scopes: Mapped[str] = mapped_column(
         String(200), default="translate documents keys", nullable=False
     )
+    # bumped to end every access token at once (password change, disable, role change, reuse)
+    token_version: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", nullable=False
+    )
+    # bumped to rotate the secret that signs this user's job callbacks
+    callback_key_version: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", nullable=False
+    )
 
     __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="role"),)
 
@@ -79,11 +87,27 @@ class APIKey(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the key that minted this one (None: minted in a password session); it dies with its parent
+    parent_key_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("idx_api_keys_username", "username"),
         Index("idx_api_keys_hashed_key", "hashed_key", unique=True),
+        Index("idx_api_keys_parent_key_id", "parent_key_id"),
     )
+
+
+class RefreshFamily(Base):
+    """One sign-in session: every refresh token rotated from one sign-in, and its access tokens."""
+
+    __tablename__ = "refresh_families"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(
+        ForeignKey("users.username", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RefreshToken(Base):

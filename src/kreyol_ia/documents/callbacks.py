@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
+from kreyol_ia.config import Settings
+from kreyol_ia.db import DatabaseManager, Task, User
 from kreyol_ia.retry import NETWORK_ERRORS, retry_honouring_retry_after
 
 logger = logging.getLogger(__name__)
@@ -182,6 +185,22 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
     if address in NAT64_PREFIX:
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address.ipv4_mapped or address.sixtofour
+
+
+def owner_secret(db: DatabaseManager, settings: Settings, task_id: str) -> bytes:
+    """The signing key of the job owner's current callback secret (the server's for no owner).
+
+    Read at delivery time, so a rotation takes effect for every job not yet notified.
+    """
+    with db.session() as session:
+        found = session.execute(
+            select(User.username, User.callback_key_version)
+            .join(Task, Task.owner == User.username)
+            .where(Task.task_id == task_id)
+        ).first()
+    if found is None:
+        return settings.resolved_callback_secret()
+    return settings.resolved_callback_secret(found.username, found.callback_key_version)
 
 
 def sign(secret: bytes, timestamp: int, body: bytes) -> str:

@@ -7,11 +7,8 @@ outside the units and comes back unchanged.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import srt
@@ -19,89 +16,27 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.dammit import EntitySubstitution
 from bs4.element import PreformattedString
 from bs4.formatter import HTMLFormatter
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
-from lxml.etree import _Element
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError
 
 from kreyol_ia.documents.formats import detect_format
-from kreyol_ia.documents.model import DocumentError, ExtractedDocument
-
-_BOM = "\ufeff"
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def extract(filename: str, data: bytes, max_pages: int = 200) -> ExtractedDocument:
-    """Units and a rebuilder for any supported upload; every refusal is a ``DocumentError``."""
-    return _EXTRACTORS[detect_format(filename, data)](data, max_pages)
+from kreyol_ia.documents.model import DocumentError, ExtractedDocument, ParseLimits
+from kreyol_ia.documents.office import extract_docx, extract_pdf
+from kreyol_ia.documents.units import decode, document, keep_space, split_space, translatable
 
 
-# -- shared helpers ---------------------------------------------------------------------------
-
-
-def _translatable(text: str) -> bool:
-    """Only text with a letter is worth a translator's time (not "---", "12:30" or "©")."""
-    return _LETTER.search(text) is not None
-
-
-def _split_space(text: str) -> tuple[str, str, str]:
-    """(leading space, core, trailing space); no regex, so long blank runs cannot stall it."""
-    start = len(text) - len(text.lstrip())
-    end = max(start, len(text.rstrip()))
-    return text[:start], text[start:end], text[end:]
-
-
-def _keep_space(original: str, translation: str) -> str:
-    """The translation, wearing the original's leading and trailing whitespace."""
-    lead, _, trail = _split_space(original)
-    return f"{lead}{translation.strip()}{trail}"
-
-
-@contextmanager
-def _reading(kind: str) -> Iterator[None]:
-    """Library errors on a damaged file (the parsers raise many types) become one clear refusal."""
-    try:
-        yield
-    except DocumentError:
-        raise
-    except Exception as exc:
-        raise DocumentError("corrupt_document", f"This {kind} is damaged: {exc}") from exc
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """(BOM, text): the BOM is given back on output so the file round-trips byte for byte."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            "invalid_encoding", f"The file is not valid UTF-8 (byte {exc.start}); save it as UTF-8."
-        ) from exc
-    return (_BOM, text[1:]) if text.startswith(_BOM) else ("", text)
-
-
-def _document(
-    fmt: str,
-    units: list[str],
-    rebuild: Callable[[list[str]], bytes],
-    media_type: str,
-    suffix: str,
-    pages: int = 1,
+def extract(
+    filename: str, data: bytes, max_pages: int = 200, limits: ParseLimits | None = None
 ) -> ExtractedDocument:
-    """Wrap ``rebuild`` so a wrong number of translations fails loudly, never misplaces text."""
-
-    def checked(translations: list[str]) -> bytes:
-        if len(translations) != len(units):
-            raise DocumentError(
-                "translation_count_mismatch",
-                f"Expected {len(units)} translations, got {len(translations)}.",
-            )
-        return rebuild(translations)
-
-    return ExtractedDocument(fmt, units, checked, media_type, suffix, pages)
+    """Units and a rebuilder for any supported upload; every refusal is a ``DocumentError``."""
+    limits = limits or ParseLimits(max_pages=max_pages)
+    extracted = _EXTRACTORS[detect_format(filename, data)](data, limits)
+    characters = sum(len(unit) for unit in extracted.units)
+    if characters > limits.max_characters:
+        raise DocumentError(
+            "document_too_long",
+            f"This document has {characters} characters of text; the limit per document is "
+            f"{limits.max_characters}.",
+        )
+    return extracted
 
 
 # -- txt and md: one unit per line -------------------------------------------------------------
@@ -127,9 +62,9 @@ class _Template:
 
     def text(self, text: str, spans: tuple[str, ...] = ()) -> None:
         """A piece of prose: a unit if it has letters, else kept as it was."""
-        lead, core, trail = _split_space(text)
+        lead, core, trail = split_space(text)
         self.parts.append(lead)
-        if _translatable(core):
+        if translatable(core):
             self.parts.append(_Slot(len(self.units), spans))
             self.units.append(core)
         else:
@@ -246,7 +181,7 @@ def _markdown_table_row(line: str, template: _Template) -> None:
 def _markdown_line(line: str, template: _Template) -> None:
     prefix = _MD_PREFIX.match(line).end()  # type: ignore[union-attr]
     template.literal(line[:prefix])
-    lead, body, trail = _split_space(line[prefix:])
+    lead, body, trail = split_space(line[prefix:])
     marker = _emphasis_marker(body)
     template.literal(lead + marker)
     template.text(*_mask(body[len(marker) : len(body) - len(marker)]))
@@ -260,35 +195,60 @@ def _emphasis_marker(body: str) -> str:
 
 
 def _plain(data: bytes, fmt: str, line: Callable[[str, _Template], None]) -> ExtractedDocument:
-    bom, text = _decode(data)
+    bom, text = decode(data)
     template = _lines(text, line)
 
     def rebuild(translations: list[str]) -> bytes:
         return (bom + template.fill(translations)).encode("utf-8")
 
     media_type = "text/plain" if fmt == "txt" else "text/markdown"
-    return _document(fmt, template.units, rebuild, f"{media_type}; charset=utf-8", f".{fmt}")
+    return document(fmt, template.units, rebuild, f"{media_type}; charset=utf-8", f".{fmt}")
 
 
-def _txt(data: bytes, max_pages: int) -> ExtractedDocument:
+def _txt(data: bytes, limits: ParseLimits) -> ExtractedDocument:
     return _plain(data, "txt", _text_line)
 
 
-def _md(data: bytes, max_pages: int) -> ExtractedDocument:
+def _md(data: bytes, limits: ParseLimits) -> ExtractedDocument:
     return _plain(data, "md", _MarkdownLines())
 
 
 # -- srt: one unit per subtitle ------------------------------------------------------------------
 
 
-def _srt(data: bytes, max_pages: int) -> ExtractedDocument:
-    bom, text = _decode(data)
+_SRT_TIME = r"\d{1,3}:[0-5]\d:[0-5]\d[,.]\d{1,3}"
+_SRT_TIMING = re.compile(rf"[ \t]*{_SRT_TIME}[ \t]*-->[ \t]*{_SRT_TIME}(?:[ \t].*)?")
+
+
+def _invalid_srt(block: int, why: str) -> DocumentError:
+    return DocumentError("invalid_srt", f"Subtitle block {block} {why}.")
+
+
+def _check_srt(text: str, subtitles: list[srt.Subtitle]) -> None:
+    """What the lenient ``srt`` parser lets through: bad clock values, untimed blocks, reversals."""
+    timings = [line for line in text.split("\n") if "-->" in line]
+    for block, line in enumerate(timings, start=1):
+        if not _SRT_TIMING.fullmatch(line.rstrip("\r")):
+            raise _invalid_srt(block, "has an invalid timing line (expected HH:MM:SS,mmm --> …)")
+    for block, sub in enumerate(subtitles, start=1):
+        if sub.end < sub.start:
+            raise _invalid_srt(block, "ends before it starts")
+        if re.search(r"\n[ \t]*\n", sub.content.strip().replace("\r", "")):
+            raise _invalid_srt(block, "is followed by a block without a timestamp")
+
+
+def _srt(data: bytes, limits: ParseLimits) -> ExtractedDocument:
+    bom, text = decode(data)
     eol = "\r\n" if "\r\n" in text else "\n"
     try:
         subtitles = list(srt.parse(text))
     except (srt.SRTParseError, ValueError, TypeError) as exc:
-        raise DocumentError("corrupt_document", f"The subtitle file is malformed: {exc}") from exc
-    units = [sub.content.strip() for sub in subtitles if _translatable(sub.content)]
+        raise DocumentError(
+            "invalid_srt",
+            "The subtitle file is malformed: every block needs an index and a timing.",
+        ) from exc
+    _check_srt(text, subtitles)
+    units = [sub.content.strip() for sub in subtitles if translatable(sub.content)]
 
     def rebuild(translations: list[str]) -> bytes:
         pending = iter(translations)
@@ -297,16 +257,16 @@ def _srt(data: bytes, max_pages: int) -> ExtractedDocument:
                 sub.index,
                 sub.start,
                 sub.end,
-                _keep_space(sub.content, next(pending)),
+                keep_space(sub.content, next(pending)),
                 sub.proprietary,
             )
-            if _translatable(sub.content)
+            if translatable(sub.content)
             else sub
             for sub in subtitles
         ]
         return (bom + srt.compose(out, reindex=False, eol=eol)).encode("utf-8")
 
-    return _document("srt", units, rebuild, "application/x-subrip; charset=utf-8", ".srt")
+    return document("srt", units, rebuild, "application/x-subrip; charset=utf-8", ".srt")
 
 
 # -- html: one unit per text node or alt/title attribute -----------------------------------------
@@ -338,13 +298,13 @@ def _html_slots(soup: BeautifulSoup) -> list[_HtmlSlot]:
             slots += [
                 (node, name)
                 for name in _HTML_ATTRIBUTES
-                if isinstance(node.get(name), str) and _translatable(node[name])  # type: ignore[arg-type]
+                if isinstance(node.get(name), str) and translatable(node[name])  # type: ignore[arg-type]
             ]
             stack.append(iter(node.contents))
         elif (
             isinstance(node, NavigableString)
             and not isinstance(node, PreformattedString)
-            and _translatable(node)
+            and translatable(node)
         ):
             slots.append(node)
     return slots
@@ -355,8 +315,23 @@ def _slot_text(slot: _HtmlSlot) -> str:
     return " ".join(text.split())
 
 
-def _html(data: bytes, max_pages: int) -> ExtractedDocument:
-    bom, text = _decode(data)
+_SCRIPT_URL = re.compile(r"\s*(?:javascript|vbscript|data\s*:\s*text/html)", re.I)
+
+
+def _sanitise(soup: BeautifulSoup) -> None:
+    """People open translated pages: drop scripts, event handlers and ``javascript:`` links."""
+    for script in soup.find_all("script"):
+        script.decompose()
+    for tag in soup.find_all(True):
+        for name in [name for name in tag.attrs if name.lower().startswith("on")]:
+            del tag[name]
+        for name, value in list(tag.attrs.items()):
+            if isinstance(value, str) and _SCRIPT_URL.match(value.replace("\x00", "")):
+                del tag[name]
+
+
+def _html(data: bytes, limits: ParseLimits) -> ExtractedDocument:
+    bom, text = decode(data)
     units = [_slot_text(slot) for slot in _html_slots(BeautifulSoup(text, "html.parser"))]
 
     def rebuild(translations: list[str]) -> bytes:
@@ -364,200 +339,20 @@ def _html(data: bytes, max_pages: int) -> ExtractedDocument:
         for slot, translation in zip(_html_slots(soup), translations, strict=True):
             if isinstance(slot, tuple):
                 tag, name = slot
-                tag[name] = _keep_space(str(tag[name]), translation)
+                tag[name] = keep_space(str(tag[name]), translation)
             else:
-                slot.replace_with(type(slot)(_keep_space(str(slot), translation)))
+                slot.replace_with(type(slot)(keep_space(str(slot), translation)))
+        _sanitise(soup)
         return bom.encode("utf-8") + soup.encode("utf-8", formatter=_HTML_FORMATTER)
 
-    return _document("html", units, rebuild, "text/html; charset=utf-8", ".html")
+    return document("html", units, rebuild, "text/html; charset=utf-8", ".html")
 
 
-# -- docx: one unit per paragraph --------------------------------------------------------------
-
-_MAX_UNZIPPED = 256 * 1024 * 1024
-_HEADERS_FOOTERS = (
-    "header",
-    "first_page_header",
-    "even_page_header",
-    "footer",
-    "first_page_footer",
-    "even_page_footer",
-)
-_RUN_TEXT_TAGS = frozenset(qn(tag) for tag in ("w:t", "w:tab", "w:cr", "w:noBreakHyphen", "w:ptab"))
-_RUN_LINE_BREAK = re.compile(r"(\t|\n)")
-
-
-def _open_docx(data: bytes) -> DocxDocument:
-    """python-docx on the bytes, refusing archives that would inflate past a sane size."""
-    with _reading("Word document"):
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-        if unzipped > _MAX_UNZIPPED:
-            raise DocumentError(
-                "document_too_large", "This Word document expands to more than 256 MiB."
-            )
-        return Document(io.BytesIO(data))
-
-
-def _blocks(container: _Element, parent: object) -> Iterator[Paragraph]:
-    """Paragraphs of a body, cell or header, entering tables (nested too) and content controls."""
-    for child in container.iterchildren():
-        if child.tag == qn("w:p"):
-            yield Paragraph(child, parent)  # type: ignore[arg-type]
-        elif child.tag == qn("w:tbl"):
-            for cell in child.iterchildren(qn("w:tr")):
-                for tc in cell.iterchildren(qn("w:tc")):
-                    yield from _blocks(tc, parent)
-        elif child.tag == qn("w:sdt"):
-            for content in child.iterchildren(qn("w:sdtContent")):
-                yield from _blocks(content, parent)
-
-
-def _docx_paragraphs(document: DocxDocument) -> Iterator[Paragraph]:
-    """Body first, then each section's own headers and footers (linked ones are the same part)."""
-    yield from _blocks(document.element.body, document)
-    seen: set[int] = set()
-    for section in document.sections:
-        for name in _HEADERS_FOOTERS:
-            story = getattr(section, name)
-            if not story.is_linked_to_previous and id(story.part) not in seen:
-                seen.add(id(story.part))
-                yield from _blocks(story._element, story)
-
-
-def _text_runs(paragraph: Paragraph) -> list[Run]:
-    """Runs holding the paragraph's text, inside hyperlinks and fields too, never in text boxes."""
-    runs = paragraph._p.xpath(".//w:r[not(ancestor::w:txbxContent)]")
-    return [run for run in (Run(r, paragraph) for r in runs) if run.text]
-
-
-def _is_text(element: _Element) -> bool:
-    """Text-bearing run content; page and column breaks are layout and stay."""
-    if element.tag == qn("w:br"):
-        return element.get(qn("w:type")) in (None, "textWrapping")
-    return element.tag in _RUN_TEXT_TAGS
-
-
-def _write_paragraph(runs: list[Run], original: str, translation: str) -> None:
-    """The translation takes the first text run's place (its formatting wins); the others empty.
-
-    Drawings, page breaks and run properties are kept where they were.
-    """
-    first = runs[0]._r
-    position = next(index for index, child in enumerate(first) if _is_text(child))
-    for run in runs:
-        for child in [child for child in run._r if _is_text(child)]:
-            run._r.remove(child)
-    kept = len(first)
-    for piece in _RUN_LINE_BREAK.split(_keep_space(original, translation)):
-        if piece == "\t":
-            runs[0].add_tab()
-        elif piece == "\n":
-            runs[0].add_break()
-        elif piece:
-            runs[0].add_text(piece)
-    for offset, element in enumerate(list(first)[kept:]):
-        first.insert(position + offset, element)
-
-
-def _docx(data: bytes, max_pages: int) -> ExtractedDocument:
-    """``pages`` is an estimate (40 paragraphs a page): .docx files store no page count."""
-    paragraphs = [
-        "".join(run.text for run in _text_runs(p)) for p in _docx_paragraphs(_open_docx(data))
-    ]
-    pages = len(paragraphs) // 40 + 1
-    if pages > max_pages:
-        raise DocumentError(
-            "too_many_pages", f"This document has about {pages} pages; the limit is {max_pages}."
-        )
-    units = [text.strip() for text in paragraphs if _translatable(text)]
-
-    def rebuild(translations: list[str]) -> bytes:
-        document = _open_docx(data)
-        pending = iter(translations)
-        for paragraph in _docx_paragraphs(document):
-            runs = _text_runs(paragraph)
-            original = "".join(run.text for run in runs)
-            if _translatable(original):
-                _write_paragraph(runs, original, next(pending))
-        out = io.BytesIO()
-        document.save(out)
-        return out.getvalue()
-
-    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return _document("docx", units, rebuild, media_type, ".docx", pages)
-
-
-# -- pdf: paragraphs of each page, rebuilt as Markdown --------------------------------------------
-
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_HYPHEN_BREAK = re.compile(r"([^\W\d_])-[ \t]*\n[ \t]*([^\W\d_])")
-
-
-def _open_pdf(data: bytes) -> PdfReader:
-    """A readable PDF; encryption without an empty user password is refused, not guessed."""
-    with _reading("PDF"):
-        try:
-            reader = PdfReader(io.BytesIO(data))
-            locked = reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED
-        except DependencyError as exc:  # AES needs the optional cryptography package
-            raise DocumentError(
-                "encrypted_document", f"This PDF uses an encryption the server cannot read: {exc}"
-            ) from exc
-    if locked:
-        raise DocumentError(
-            "encrypted_document", "This PDF needs a password; remove it and upload it again."
-        )
-    return reader
-
-
-def _page_texts(reader: PdfReader, max_pages: int) -> list[str]:
-    with _reading("PDF"):
-        count = len(reader.pages)
-        if count > max_pages:
-            raise DocumentError(
-                "too_many_pages", f"This PDF has {count} pages; the limit is {max_pages}."
-            )
-        return [page.extract_text() or "" for page in reader.pages]
-
-
-def _unhyphenate(match: re.Match[str]) -> str:
-    """A word cut at a line end ("transla-\\ntion") is joined; "Port-\\nAu" keeps its hyphen."""
-    before, after = match.groups()
-    return before + after if after.islower() else f"{before}-{after}"
-
-
-def _paragraphs(page_text: str) -> list[str]:
-    """Blank-line separated blocks, or lines when the page has no blank line; one line each."""
-    text = _HYPHEN_BREAK.sub(_unhyphenate, page_text.replace("\r\n", "\n"))
-    blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
-    return [" ".join(block.split()) for block in blocks if block.strip()]
-
-
-def _pdf(data: bytes, max_pages: int) -> ExtractedDocument:
-    pages = [_paragraphs(text) for text in _page_texts(_open_pdf(data), max_pages)]
-    units = [paragraph for page in pages for paragraph in page if _translatable(paragraph)]
-    if not units:
-        raise DocumentError(
-            "no_text", "This PDF has no extractable text (a scanned PDF?); run OCR first."
-        )
-
-    def rebuild(translations: list[str]) -> bytes:
-        pending = iter(translations)
-        blocks: list[str] = []
-        for number, paragraphs in enumerate(pages, start=1):
-            blocks.append(f"# Page {number}")
-            blocks += [next(pending) if _translatable(p) else p for p in paragraphs]
-        return ("\n\n".join(blocks) + "\n").encode("utf-8")
-
-    return _document("pdf", units, rebuild, "text/markdown; charset=utf-8", ".md", len(pages))
-
-
-_EXTRACTORS: dict[str, Callable[[bytes, int], ExtractedDocument]] = {
+_EXTRACTORS: dict[str, Callable[[bytes, ParseLimits], ExtractedDocument]] = {
     "txt": _txt,
     "md": _md,
     "srt": _srt,
     "html": _html,
-    "docx": _docx,
-    "pdf": _pdf,
+    "docx": extract_docx,
+    "pdf": extract_pdf,
 }

@@ -3,12 +3,15 @@
 Job state lives only in the database. A worker claims a job with one conditional UPDATE
 (pending, or processing with a stale heartbeat); each translated unit is a ``task_segments``
 row keyed by (task, position), so a resumed job skips finished units and two workers can never
-store the same unit twice. A worker that loses its claim stops at its next batch.
+store the same unit twice. While a job runs, a heartbeat thread renews its claim every third
+of the stale limit, however long a batch takes: only a dead worker's job is taken over, so
+``attempts`` counts crashes, never slowness. A worker that loses its claim stops at its next batch.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,12 +20,19 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from kreyol_ia.config import Settings
 from kreyol_ia.db import DatabaseManager, Task, TaskSegment
 from kreyol_ia.db.clock import utcnow
 from kreyol_ia.documents.extract import extract
-from kreyol_ia.documents.model import DocumentError, ExtractedDocument
+from kreyol_ia.documents.model import (
+    DocumentError,
+    DocumentSummary,
+    ExtractedDocument,
+    ParseLimits,
+)
+from kreyol_ia.documents.sandbox import ParseSandbox
 from kreyol_ia.documents.storage import DocumentStore, safe_filename
 from kreyol_ia.retry import retry_on_database_error
 from kreyol_ia.translation.service import TranslationError, TranslationService
@@ -44,6 +54,47 @@ class LostClaim(Exception):
     """Another worker took the job over (this one was considered dead)."""
 
 
+def parse_limits(settings: Settings) -> ParseLimits:
+    """The structural and resource limits of a parse, from the settings."""
+    return ParseLimits(
+        max_pages=settings.max_document_pages,
+        max_characters=settings.max_document_chars,
+        cpu_seconds=settings.parse_cpu_seconds,
+        wall_seconds=settings.parse_timeout_seconds,
+        memory_bytes=settings.parse_memory_mb * 1024 * 1024,
+    )
+
+
+class _Heartbeat:
+    """Renews a running job's claim on its own thread, so a slow batch never looks like a crash."""
+
+    def __init__(self, jobs: JobService, task_id: str, worker_id: str):
+        self.lost = threading.Event()
+        self._stop = threading.Event()
+        self._interval = jobs.settings.job_stale_seconds / 3
+        self._renew = lambda: jobs.renew(task_id, worker_id)
+        self._thread = threading.Thread(
+            target=self._beat, name=f"kreyol-heartbeat-{task_id[:8]}", daemon=True
+        )
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                if not self._renew():
+                    self.lost.set()
+                    return
+            except SQLAlchemyError:
+                logger.warning("heartbeat failed; retrying in %.1f s", self._interval)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 class JobService:
     """Everything the API, the CLI and the workers do with document jobs."""
 
@@ -52,27 +103,31 @@ class JobService:
         self.translation = translation
         self.settings = settings
         self.store = DocumentStore(settings.data_dir / "documents")
+        self.limits = parse_limits(settings)
+        self.sandbox = ParseSandbox(settings.parse_workers, self.limits)
 
     # submission and reading
 
-    def prepare(self, filename: str, data: bytes) -> ExtractedDocument:
-        """Read the file now, so a corrupt or unsupported one is a clear 422 at upload."""
-        return extract(filename, data, self.settings.max_document_pages)
+    def prepare(self, filename: str, data: bytes) -> DocumentSummary:
+        """Read the file now in the sandbox, so a bad one is a clear, bounded 422 at upload."""
+        return self.sandbox.parse(filename, data)
+
+    def detect_source(self, document: DocumentSummary) -> str:
+        """The language of a document, from its first 2,000 characters of text."""
+        return self.translation.detect(" ".join(document.units)[:2000]).language
 
     def queue(
         self,
         owner: str | None,
         filename: str,
         data: bytes,
-        document: ExtractedDocument,
+        document: DocumentSummary,
         source: str,
         target: str,
         engine: str | None = None,
         callback_url: str | None = None,
     ) -> Submitted:
-        """Store the upload and record the pending job; a worker picks it up."""
-        if source == "auto":
-            source = self.translation.detect(" ".join(document.units)[:2000]).language
+        """Store the upload and record the pending job (``source`` already resolved)."""
         task_id = uuid.uuid4().hex
         self.store.save_upload(task_id, data)
         with self.db.session() as session:
@@ -229,13 +284,14 @@ class JobService:
             return self._fail(task_id, worker_id, "The job stopped its worker repeatedly.")
         options = job["input"]
         try:
-            document = extract(
-                options["filename"],
-                self.store.read_upload(task_id),
-                self.settings.max_document_pages,
-            )
-            translations = self._translate(task_id, worker_id, document, options)
-            output = document.rebuild(translations)
+            with _Heartbeat(self, task_id, worker_id) as heartbeat:
+                document = extract(
+                    options["filename"], self.store.read_upload(task_id), limits=self.limits
+                )
+                translations = self._translate(task_id, worker_id, document, options, heartbeat)
+                output = document.rebuild(translations)
+                if heartbeat.lost.is_set():
+                    raise LostClaim(task_id)
         except LostClaim:
             logger.warning("job %s was taken over by another worker", task_id)
             return "lost"
@@ -247,24 +303,48 @@ class JobService:
         return self._complete(task_id, worker_id, document, options, len(output))
 
     def _translate(
-        self, task_id: str, worker_id: str, document: ExtractedDocument, options: dict[str, Any]
+        self,
+        task_id: str,
+        worker_id: str,
+        document: ExtractedDocument,
+        options: dict[str, Any],
+        heartbeat: _Heartbeat,
     ) -> list[str]:
         done = self._finished(task_id)
         todo = [i for i in range(len(document.units)) if i not in done]
         batch_size = self.settings.job_batch_segments
         for start in range(0, len(todo), batch_size):
+            if heartbeat.lost.is_set():
+                raise LostClaim(task_id)
             positions = todo[start : start + batch_size]
             outcomes = self.translation.translate(
                 [document.units[i] for i in positions],
                 options["source"],
                 options["target"],
                 options.get("engine"),
+                use_cache=self.settings.cache_documents,
             )
             self._store(
                 task_id, worker_id, dict(zip(positions, (o.text for o in outcomes), strict=True))
             )
         finished = self._finished(task_id)
         return [finished[i] for i in range(len(document.units))]
+
+    @retry_on_database_error()
+    def renew(self, task_id: str, worker_id: str) -> bool:
+        """Push the heartbeat of a job this worker still holds; False once it lost the claim."""
+        now = utcnow()
+        with self.db.session() as session:
+            held = session.execute(
+                update(Task)
+                .where(
+                    Task.task_id == task_id,
+                    Task.worker_id == worker_id,
+                    Task.status == "processing",
+                )
+                .values(heartbeat_at=now)
+            ).rowcount
+        return held == 1
 
     @retry_on_database_error()
     def _finished(self, task_id: str) -> dict[int, str]:
@@ -274,7 +354,7 @@ class JobService:
                     TaskSegment.task_id == task_id
                 )
             )
-            return dict(rows.tuples().all())
+            return {position: translation for position, translation in rows}
 
     @retry_on_database_error()
     def _store(self, task_id: str, worker_id: str, translated: dict[int, str]) -> None:

@@ -10,11 +10,23 @@ from pathlib import Path
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
+MAX_NAME = 120
+MAX_SUFFIX = 16
+
+
 def safe_filename(name: str, fallback: str = "document") -> str:
-    """A download name with no path, control characters or quotes (header and disk safe)."""
+    """A download name with no path, control characters or quotes (header and disk safe).
+
+    A long name loses the end of its stem, never its extension (which decides the format).
+    """
     base = Path(name.replace("\\", "/")).name
-    cleaned = _UNSAFE.sub("_", base).strip(" .")[:120]
-    return cleaned or fallback
+    cleaned = _UNSAFE.sub("_", base).strip(" .")
+    stem, dot, suffix = cleaned.rpartition(".")
+    if not dot or not stem or len(suffix) > MAX_SUFFIX:
+        stem, suffix = cleaned, ""
+    stem = stem[: MAX_NAME - len(suffix) - 1].rstrip(" .")
+    cleaned = f"{stem}.{suffix}" if suffix else stem
+    return cleaned if stem else fallback
 
 
 class DocumentStore:

@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 
-from kreyol_ia.documents.callbacks import deliver
+from kreyol_ia.documents.callbacks import deliver, owner_secret
 from kreyol_ia.documents.jobs import JobService
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class JobWorker:
             target=deliver,
             name=f"kreyol-callback-{task_id[:8]}",
             daemon=True,
-            args=(url, payload, settings.resolved_callback_secret()),
+            args=(url, payload, owner_secret(self.jobs.db, settings, task_id)),
             kwargs={"allow_private": settings.callback_allow_private},
         ).start()
 

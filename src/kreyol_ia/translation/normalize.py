@@ -19,3 +19,12 @@ def normalize_segment(text: str, language: str) -> str:
     del language
     text = unicodedata.normalize("NFC", text).translate(_QUOTES)
     return _SPACES.sub(" ", text).strip()
+
+
+def is_valid_text(text: str) -> bool:
+    """Whether UTF-8 can carry ``text``: a JSON escape can smuggle in a lone surrogate."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -2,6 +2,8 @@
 
 Paragraph breaks, line breaks, list markers and the spaces between sentences are kept as
 literal pieces; only sentences go to an engine, and over-long ones are cut under a limit.
+Every step is linear in the input: matches are walked with indices, never re-sliced from the
+start, and each search is bounded by ``max_chars`` or by a single pass.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LINE_BREAKS = re.compile(r"(\r?\n[ \t]*)+")
+import regex
+
+# possessive quantifiers (*+, ++): nothing to backtrack into on long runs of blanks or quotes
+_LINE_BREAKS = re.compile(r"(?:\r?\n[ \t]*+)++")
 _LINE_PREFIX = re.compile(r"^(\s*(?:[-*•>]+|\d+[.)]|#{1,6})\s+)")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"»”)\]]*)(\s+)(?=[\"«“(\[]?[A-ZÀ-ÝÈÒ0-9])")
 _ABBREVIATIONS = (
     "dr.",
     "mr.",
@@ -29,8 +33,24 @@ _ABBREVIATIONS = (
     "pp.",
     "art.",
 )
+
+
+def _not_after(abbreviation: str) -> str:
+    """A lookbehind refusing a sentence end right after ``abbreviation`` as a whole word."""
+    letters = "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in abbreviation)
+    return rf"(?<!(?<!\S){letters})"
+
+
+# the regex itself refuses abbreviations (fixed-width lookbehinds), so "Dr. A " repeated costs
+# no Python work per match; the sentence before a gap always starts after whitespace
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])([\"»”)\]]*+)"
+    + "".join(map(_not_after, _ABBREVIATIONS))
+    + r"(\s++)(?=[\"«“(\[]?[A-ZÀ-ÝÈÒ0-9])"
+)
 _SOFT_BREAK = re.compile(r"(?<=[,;:])(\s+)")
-_LAST_SPACE = re.compile(r"\s+(?=\S*$)")
+_GRAPHEME = regex.compile(r"\X")
+_BOUNDARY_LOOKBACK = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +62,9 @@ class Piece:
 
 
 def segment(text: str, max_chars: int = 400) -> list[Piece]:
-    """Pieces that, joined in order, give back ``text`` exactly."""
+    """Pieces that, joined in order, give back ``text`` exactly; none longer than ``max_chars``."""
+    if max_chars < 1:
+        raise ValueError("max_chars must be at least 1")
     pieces: list[Piece] = []
     position = 0
     for match in _LINE_BREAKS.finditer(text):
@@ -82,18 +104,14 @@ def _sentences(text: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        end_of_sentence = match.start(2)
-        last_word = text[start:end_of_sentence].rsplit(None, 1)[-1].lower()
-        if last_word in _ABBREVIATIONS:
-            continue
-        parts += [text[start:end_of_sentence], match.group(2)]
+        parts += [text[start : match.start(2)], match.group(2)]
         start = match.end(2)
     parts.append(text[start:])
     return parts
 
 
 def _chunk(sentence: str, max_chars: int) -> list[Piece]:
-    """Split a sentence longer than ``max_chars`` at commas, then at spaces."""
+    """Split a sentence longer than ``max_chars`` at commas, then at spaces, then anywhere."""
     if len(sentence) <= max_chars:
         return [Piece(sentence, True)]
     pieces: list[Piece] = []
@@ -101,14 +119,45 @@ def _chunk(sentence: str, max_chars: int) -> list[Piece]:
         if index % 2:
             pieces.append(Piece(part, False))
             continue
-        while len(part) > max_chars:
-            space = _LAST_SPACE.search(part[: max_chars + 1])
-            cut = space.start() if space and space.start() > 0 else max_chars
-            end = space.end() if space and space.start() > 0 else max_chars
-            pieces.append(Piece(part[:cut], True))
+        position = 0
+        while len(part) - position > max_chars:
+            window = part[position : position + max_chars + 1]
+            cut, end = _last_space(window)
+            if cut == 0:  # the rest of a gap the previous window cut through
+                pieces.append(Piece(window[:end], False))
+                position += end
+                continue
+            if cut < 0:
+                cut = end = _last_boundary(window, max_chars)
+            pieces.append(Piece(window[:cut], True))
             if end > cut:
-                pieces.append(Piece(part[cut:end], False))
-            part = part[end:]
-        if part:
-            pieces.append(Piece(part, True))
+                pieces.append(Piece(window[cut:end], False))
+            position += end
+        if position < len(part):
+            pieces.append(Piece(part[position:], True))
     return pieces
+
+
+def _last_space(window: str) -> tuple[int, int]:
+    """Start and end of the window's last run of whitespace, or (-1, -1) when there is none."""
+    end = len(window)
+    while end and not window[end - 1].isspace():
+        end -= 1
+    start = end
+    while start and window[start - 1].isspace():
+        start -= 1
+    return (start, end) if end else (-1, -1)
+
+
+def _last_boundary(window: str, max_chars: int) -> int:
+    """The last grapheme boundary at or before ``max_chars`` (so no accent or emoji is split).
+
+    Clusters are read from a short way back only, to keep the cost per cut bounded.
+    """
+    start = max(0, max_chars - _BOUNDARY_LOOKBACK)
+    best = start
+    for cluster in _GRAPHEME.finditer(window, start):
+        if cluster.end() > max_chars:
+            break
+        best = cluster.end()
+    return best or max_chars

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,7 +43,10 @@ class SegmentCache(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SegmentOutcome:
-    """One sentence: what was sent, what came back, and whether the cache answered."""
+    """One sentence: what was sent, what came back, and whether the cache answered.
+
+    ``cached`` is for logs and tests only: the cache is shared, so the API never shows it.
+    """
 
     source: str
     result: Result
@@ -82,6 +86,8 @@ class TranslationService:
     ):
         if "phrasebook" not in engines:
             raise ValueError("the phrasebook engine is always available and must be registered")
+        if max_segment_chars < 1:
+            raise ValueError("max_segment_chars must be at least 1")
         self.engines = engines
         self.memory = memory
         self.cache = cache
@@ -116,18 +122,30 @@ class TranslationService:
         return detect_language(text)
 
     def translate(
-        self, texts: Sequence[str], source: str, target: str, engine: str | None = None
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        engine: str | None = None,
+        *,
+        use_cache: bool = True,
     ) -> list[TextOutcome]:
-        """Translate each text; ``source`` may be ``auto`` (detected per text)."""
+        """Translate each text; ``source`` may be ``auto`` (detected per text).
+
+        ``use_cache=False`` neither reads nor writes the shared cache (for private documents).
+        """
         chosen = self.pick(engine)
         if target not in {t for _, t in SUPPORTED_PAIRS}:
             raise TranslationError(
                 "unsupported_pair",
                 f"Unsupported target {target!r}; supported directions: {describe_pairs()}.",
             )
-        return [self._one(text, source, target, chosen) for text in texts]
+        cache = self.cache if use_cache else None
+        return [self._one(text, source, target, chosen, cache) for text in texts]
 
-    def _one(self, text: str, source: str, target: str, engine: Engine) -> TextOutcome:
+    def _one(
+        self, text: str, source: str, target: str, engine: Engine, cache: SegmentCache | None
+    ) -> TextOutcome:
         detection = None
         if source == "auto":
             detection = self.detect(text)
@@ -147,9 +165,11 @@ class TranslationService:
                 f"Unsupported direction {source}→{target}; "
                 f"supported directions: {describe_pairs()}.",
             )
-        pieces = segment(text, self.max_segment_chars)
+        # NFC first: it can lengthen text, and later steps only shorten it, so no sentence
+        # handed to an engine is over the limit
+        pieces = segment(unicodedata.normalize("NFC", text), self.max_segment_chars)
         sentences = [normalize_segment(p.text, source) for p in pieces if p.translatable]
-        outcomes = iter(self._segments(sentences, source, target, engine))
+        outcomes = iter(self._segments(sentences, source, target, engine, cache))
         rebuilt = [next(outcomes) if p.translatable else p for p in pieces]
         output = "".join(
             p.result.text if isinstance(p, SegmentOutcome) else p.text for p in rebuilt
@@ -167,13 +187,18 @@ class TranslationService:
         )
 
     def _segments(
-        self, sentences: list[str], source: str, target: str, engine: Engine
+        self,
+        sentences: list[str],
+        source: str,
+        target: str,
+        engine: Engine,
+        cache: SegmentCache | None,
     ) -> list[SegmentOutcome]:
         info = self._cache_identity(engine)
         found: dict[int, Result] = {}
-        if self.cache is not None:
+        if cache is not None:
             for index, sentence in enumerate(sentences):
-                hit = self.cache.get_segment(sentence, source, target, info)
+                hit = cache.get_segment(sentence, source, target, info)
                 if hit is not None:
                     found[index] = hit
         missing = [i for i in range(len(sentences)) if i not in found]
@@ -192,7 +217,7 @@ class TranslationService:
                 )
                 result = Result(text, result.engine, result.match, result.score, result.unknown)
                 applied = tuple(used)
-            if self.cache is not None and result.match != "passthrough":
-                self.cache.set_segment(sentence, source, target, info, result)
+            if cache is not None and result.match != "passthrough":
+                cache.set_segment(sentence, source, target, info, result)
             outcomes.append(SegmentOutcome(sentence, result, False, applied))
         return outcomes

@@ -42,17 +42,17 @@ def list_users(
     _admin: Admin,
     users: Users,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> list[UserPublic]:
     return users.list_users(limit, offset)
 
 
 @router.patch("/users/{username}", response_model=UserPublic, summary="Change an account")
 def update_user(username: str, body: UserUpdate, admin: Admin, users: Users) -> UserPublic:
-    """Disable (ends its sessions), set the tier, scopes or role."""
+    """Disable (ends its sessions), set the tier, scopes or role (the admin power is the role)."""
     if body.tier is not None and body.tier not in TIERS:
         raise APIError(422, "unknown_tier", f"Unknown tier; use one of {', '.join(TIERS)}.")
-    if username == admin.username and (body.disabled or body.role == "user"):
+    if username.lower() == admin.username and (body.disabled or body.role == "user"):
         raise APIError(422, "self_lockout", "Administrators cannot disable or demote themselves.")
     try:
         scopes = normalise_scopes(body.scopes) if body.scopes is not None else None
@@ -79,9 +79,24 @@ def revoke_any_key(key_id: KeyId, _admin: Admin, users: Users) -> Response:
 )
 def reset_limits(username: str, request: Request, _admin: Admin, users: Users) -> Response:
     """Forget the user's usage in every window (not the usage records)."""
-    if users.get_user(username) is None:
+    user = users.get_user(username)
+    if user is None:
         raise APIError(404, "not_found", "No such user.")
-    request.app.state.limiter.reset(f"user:{username}")
+    request.app.state.limiter.reset(f"user:{user.username}")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/users/{username}/unlock",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Forget a user's failed sign-ins",
+)
+def unlock(username: str, request: Request, _admin: Admin, users: Users) -> Response:
+    """Clear the account's failed-sign-in counters (every IP), shared through Redis."""
+    user = users.get_user(username)
+    if user is None:
+        raise APIError(404, "not_found", "No such user.")
+    request.app.state.login_throttle.unlock(user.username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

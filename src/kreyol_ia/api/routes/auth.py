@@ -8,10 +8,9 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
-from kreyol_ia.api.deps import AppSettings, CallerIP, Users
+from kreyol_ia.api.deps import CallerIP, Users, require_user_session
 from kreyol_ia.api.errors import APIError
-from kreyol_ia.api.ratelimiting import enforce_auth
-from kreyol_ia.auth import Token, UserCreate, UserPublic
+from kreyol_ia.auth import Principal, Token, UserCreate, UserPublic
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 MAX_USERNAME, MAX_PASSWORD = 64, 128
@@ -35,9 +34,12 @@ class RefreshRequest(BaseModel):
     response_model=UserPublic,
     summary="Create an account",
 )
-def register(body: RegisterRequest, request: Request, users: Users) -> UserPublic:
-    """Open, invite-only or closed, as ``KREYOL_REGISTRATION`` says."""
-    enforce_auth(request)
+def register(body: RegisterRequest, users: Users) -> UserPublic:
+    """Open, invite-only or closed, as ``KREYOL_REGISTRATION`` says.
+
+    A taken username is a 409; a taken e-mail gets the same 201 as a new one (nothing is
+    created), so this route cannot tell anyone which addresses have accounts.
+    """
     data = body.model_dump(exclude={"invite"})
     return users.register(UserCreate(**data), body.invite)
 
@@ -49,10 +51,12 @@ def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     users: Users,
     ip: CallerIP,
-    settings: AppSettings,
 ) -> Token:
-    """Username and password in a form body; the same answer for every kind of failure."""
-    enforce_auth(request)
+    """Username and password in a form body; the same answer for every kind of failure.
+
+    An attempt is reserved before the password is checked (per account and IP, per account,
+    per IP), so concurrent guesses cannot exceed the limits; a success gives it back.
+    """
     if len(form.username) > MAX_USERNAME or len(form.password) > MAX_PASSWORD:
         raise APIError(
             401,
@@ -61,7 +65,7 @@ def token(
             headers={"WWW-Authenticate": "Bearer"},
         )
     throttle = request.app.state.login_throttle
-    wait = throttle.retry_after(form.username, ip)
+    wait = throttle.reserve(form.username, ip)
     if wait:
         raise APIError(
             429,
@@ -71,14 +75,13 @@ def token(
         )
     user = users.authenticate_user(form.username, form.password)
     if user is None:
-        throttle.record_failure(form.username, ip)
         raise APIError(
             401,
             "invalid_credentials",
             "Incorrect username or password.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    throttle.record_success(form.username)
+    throttle.succeeded(form.username, ip)
     response.headers.update(NO_STORE)
     return users.issue_tokens(user.username)
 
@@ -92,6 +95,15 @@ def refresh(body: RefreshRequest, response: Response, users: Users) -> Token:
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, summary="Sign out")
 def logout(body: RefreshRequest, users: Users) -> Response:
-    """Revoke the session the refresh token belongs to."""
+    """End the session the refresh token belongs to: its refresh and access tokens."""
     users.logout(body.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/logout/all", status_code=status.HTTP_204_NO_CONTENT, summary="Sign out everywhere")
+def logout_everywhere(
+    principal: Annotated[Principal, Depends(require_user_session)], users: Users
+) -> Response:
+    """End every session of the signed-in account, on every device, access tokens included."""
+    users.revoke_all_refresh_tokens(principal.username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

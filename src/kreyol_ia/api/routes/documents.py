@@ -10,17 +10,26 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 
 from kreyol_ia.api.deps import require_scope
 from kreyol_ia.api.errors import APIError
-from kreyol_ia.api.ratelimiting import enforce
+from kreyol_ia.api.ratelimiting import (
+    charge,
+    check_request_size,
+    enforce,
+    translation_cost,
+    upload_cost,
+)
 from kreyol_ia.auth import Principal
 from kreyol_ia.db.models import TASK_STATUSES
 from kreyol_ia.documents.callbacks import CallbackError, validate_callback_url
 from kreyol_ia.documents.jobs import JobService
-from kreyol_ia.documents.model import DocumentError
+from kreyol_ia.documents.model import DocumentError, DocumentSummary
+from kreyol_ia.documents.sandbox import ParserBusy
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, describe_pairs, is_supported
+from kreyol_ia.translation.service import TranslationError
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 Caller = Annotated[Principal, Depends(require_scope("documents"))]
 TASK_ID = re.compile(r"^[0-9a-f]{32}$")
+MAX_OFFSET = 1_000_000
 
 
 def job_service(request: Request) -> JobService:
@@ -58,10 +67,13 @@ def submit_document(
     engine: Annotated[str | None, Form(max_length=16)] = None,
     callback_url: Annotated[str | None, Form(max_length=2048)] = None,
 ) -> dict[str, Any]:
-    """Checks the file at once (422 with a code if unusable), charges one unit per page."""
+    """Charged before reading (by size), then by characters; a bad file is a 422 and still paid."""
     _check_direction(source, target)
     if engine is not None:
-        jobs.translation.pick(engine)
+        try:
+            jobs.translation.pick(engine)
+        except TranslationError as exc:
+            raise APIError(422, exc.code, exc.message) from exc
     settings = request.app.state.settings
     if callback_url:
         try:
@@ -76,30 +88,50 @@ def submit_document(
             f"Documents may have at most {settings.max_upload_bytes} bytes.",
         )
     name = file.filename or "document"
-    try:
-        document = jobs.prepare(name, data)
-    except DocumentError as exc:
-        raise APIError(422, exc.code, exc.message) from exc
-    enforce(request, response, caller, document.pages)
+    paid = upload_cost(len(data), settings.upload_cost_bytes)
+    enforce(request, response, caller, paid)
+    document = _parse(jobs, name, data)
+    if source == "auto":
+        source = jobs.detect_source(document)
+        _check_direction(source, target)
+    cost = translation_cost(document.characters, settings.rate_cost_characters)
+    check_request_size(request, caller, cost)
+    if cost > paid:
+        charge(request, response, caller, cost - paid)
     submitted = jobs.queue(
         caller.username, name, data, document, source, target, engine, callback_url
     )
     if request.app.state.job_queue is not None:
         request.app.state.job_queue.enqueue(submitted.task_id)
-    request.app.state.db.record_usage(
-        "documents", caller.username, characters=sum(len(u) for u in document.units)
-    )
+    request.app.state.db.record_usage("documents", caller.username, characters=document.characters)
     response.headers["Location"] = f"/api/v1/tasks/{submitted.task_id}"
     return {
         "task_id": submitted.task_id,
         "status": "pending",
         "pages": submitted.pages,
+        "characters": document.characters,
+        "cost": max(cost, paid),
         "segments": submitted.units,
         "links": {
             "task": f"/api/v1/tasks/{submitted.task_id}",
             "result": f"/api/v1/tasks/{submitted.task_id}/result",
         },
     }
+
+
+def _parse(jobs: JobService, name: str, data: bytes) -> DocumentSummary:
+    """The upload read in the sandbox; its refusals keep their stable codes."""
+    try:
+        return jobs.prepare(name, data)
+    except DocumentError as exc:
+        raise APIError(422, exc.code, exc.message) from exc
+    except ParserBusy as exc:
+        raise APIError(
+            503,
+            "server_busy",
+            "Every document reader is busy; retry in a few seconds.",
+            headers={"Retry-After": "5"},
+        ) from exc
 
 
 def _job(jobs: JobService, task_id: str, caller: Principal) -> dict[str, Any]:
@@ -125,7 +157,7 @@ def list_tasks(
     jobs: Jobs,
     status_filter: Annotated[str | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     """Newest first; filter by status (pending, processing, completed, failed)."""
     if status_filter is not None and status_filter not in TASK_STATUSES:
@@ -142,14 +174,25 @@ def get_task(task_id: str, caller: Caller, jobs: Jobs) -> dict[str, Any]:
 
 @router.get("/tasks/{task_id}/result", summary="Download the translated document")
 def task_result(task_id: str, caller: Caller, jobs: Jobs) -> Response:
-    """The translated file with its content type and a download name."""
+    """The translated file, always as a download that a browser will not run as a page."""
     job = _job(jobs, task_id, caller)
     found = jobs.result(task_id, caller.username)
     if found is None:
         raise APIError(409, "not_ready", f"The task is {job['status']}; no result yet.")
     data, filename, media_type = found
-    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+    return Response(data, media_type=media_type, headers=download_headers(filename))
+
+
+def download_headers(filename: str) -> dict[str, str]:
+    """An ASCII ``filename`` for old clients, ``filename*`` for the real name, no sniffing."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return {
+        "Content-Disposition": (
+            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+        ),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox",
+    }
 
 
 @router.delete(

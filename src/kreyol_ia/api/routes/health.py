@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, Field
 
 from kreyol_ia import __version__
-from kreyol_ia.api.errors import error_response
+from kreyol_ia.api.routes.metrics import detail_allowed
 from kreyol_ia.db.migrate import current_revision, head_revision
 
 router = APIRouter(tags=["service"])
@@ -31,17 +31,32 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", summary="Readiness", response_model=None)
-def ready(request: Request) -> dict[str, Any] | JSONResponse:
+class Readiness(BaseModel):
+    """Public: the status alone; operators (token, admin, development) also get each component."""
+
+    status: Literal["ready", "not_ready"] = Field(examples=["ready"])
+    checks: dict[str, str] | None = Field(default=None, examples=[{"database": "ok"}])
+
+
+@router.get(
+    "/ready",
+    summary="Readiness",
+    response_model=Readiness,
+    response_model_exclude_none=True,
+    responses={503: {"model": Readiness, "description": "A dependency is not ready"}},
+)
+def ready(request: Request, response: Response) -> Readiness:
     """The database is reachable and migrated and, when configured, Redis answers."""
     checks = {"database": _check_database(request)}
     if request.app.state.redis is not None:
         checks["redis"] = _check_redis(request)
-    failing = {name: state for name, state in checks.items() if state != "ok"}
-    if failing:
-        parts = ", ".join(sorted(failing))
-        return error_response(503, "not_ready", f"Not ready: {parts}.", details=checks)
-    return {"status": "ready", "checks": checks}
+    ok = all(state == "ok" for state in checks.values())
+    if not ok:
+        response.status_code = 503
+    return Readiness(
+        status="ready" if ok else "not_ready",
+        checks=checks if detail_allowed(request) else None,
+    )
 
 
 def _check_database(request: Request) -> str:

@@ -23,9 +23,14 @@ KeyManager = Annotated[Principal, Depends(require_scope("keys"))]
 def create_key(
     body: APIKeyCreate, principal: KeyManager, users: Users, response: Response
 ) -> APIKeyCreated:
-    """The key is in this response only; store it now. Scopes ⊆ the caller's."""
+    """The key is in this response only; store it now. Scopes ⊆ the caller's.
+
+    A key made with a key never gets the 'keys' scope and dies with the key that made it.
+    """
     response.headers["Cache-Control"] = "no-store"
-    return users.create_api_key(principal.username, body, allowed=list(principal.scopes))
+    return users.create_api_key(
+        principal.username, body, allowed=list(principal.scopes), parent_key_id=principal.key_id
+    )
 
 
 @router.get("", response_model=list[APIKeyInfo], summary="List your API keys")

@@ -15,6 +15,7 @@ from kreyol_ia.auth import Principal
 from kreyol_ia.config import Settings
 from kreyol_ia.translation.engine import EngineInfo
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS, describe_pairs
+from kreyol_ia.translation.normalize import is_valid_text
 from kreyol_ia.translation.service import TextOutcome, TranslationError, TranslationService
 
 router = APIRouter(prefix="/api/v1", tags=["translation"])
@@ -32,11 +33,12 @@ class TranslateRequest(BaseModel):
 
 
 class SegmentOut(BaseModel):
+    """One sentence; whether the shared cache answered is deliberately not said (privacy)."""
+
     source: str
     translation: str
     match: str
     score: float
-    cached: bool
     unknown_words: list[str]
 
 
@@ -92,6 +94,24 @@ def _check_language(code: str, field: str, allow_auto: bool) -> None:
         )
 
 
+def _check_text(text: str) -> None:
+    """Refuse text UTF-8 cannot carry before any encoder (cache key, Redis, model) sees it."""
+    if not is_valid_text(text):
+        raise APIError(
+            422,
+            "invalid_text",
+            "The text is not valid Unicode (it holds a lone surrogate such as \\ud800).",
+        )
+
+
+def _check_engine(service: TranslationService, name: str | None) -> None:
+    """Unknown or absent engines are refused before the request is charged."""
+    try:
+        service.pick(name)
+    except TranslationError as exc:
+        raise APIError(422, exc.code, exc.message) from exc
+
+
 def _limits(texts: list[str], settings: Settings) -> None:
     if not texts:
         raise APIError(422, "empty_request", "Send at least one text.")
@@ -106,6 +126,7 @@ def _limits(texts: list[str], settings: Settings) -> None:
                 "text_too_long",
                 f"Each text may have at most {settings.max_text_chars} characters.",
             )
+        _check_text(text)
 
 
 def _out(outcome: TextOutcome) -> TranslationOut:
@@ -126,7 +147,6 @@ def _out(outcome: TextOutcome) -> TranslationOut:
                 translation=s.result.text,
                 match=s.result.match,
                 score=s.result.score,
-                cached=s.cached,
                 unknown_words=list(s.result.unknown),
             )
             for s in outcome.segments
@@ -147,6 +167,7 @@ def translate(
     texts = [body.text] if isinstance(body.text, str) else body.text
     _check_language(body.source, "source", allow_auto=True)
     _check_language(body.target, "target", allow_auto=False)
+    _check_engine(service, body.engine)
     _limits(texts, settings)
     characters = sum(len(t) for t in texts)
     enforce(request, response, caller, translation_cost(characters, settings.rate_cost_characters))
@@ -164,6 +185,7 @@ def detect(
     body: DetectRequest, request: Request, response: Response, service: Service, caller: Caller
 ) -> DetectResponse:
     """en, fr or ht, with a confidence."""
+    _check_text(body.text)
     enforce(request, response, caller, 1)
     found = service.detect(body.text)
     return DetectResponse(

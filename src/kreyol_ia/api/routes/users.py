@@ -39,3 +39,22 @@ def change_password(
     """Needs the current password; every refresh token of the account is revoked."""
     users.change_password(principal.username, body.current_password, body.new_password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class CallbackSecret(BaseModel):
+    secret: str = Field(description="HMAC-SHA256 key (its ASCII bytes) for X-Kreyol-Signature.")
+
+
+@router.post(
+    "/me/callback-secret",
+    response_model=CallbackSecret,
+    summary="Rotate the secret that signs your job callbacks",
+)
+def rotate_callback_secret(
+    principal: Annotated[Principal, Depends(require_user_session)],
+    users: Users,
+    response: Response,
+) -> CallbackSecret:
+    """A new secret, shown only here; the previous one stops signing at once."""
+    response.headers["Cache-Control"] = "no-store"
+    return CallbackSecret(secret=users.rotate_callback_secret(principal.username))

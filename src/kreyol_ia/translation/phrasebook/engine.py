@@ -11,7 +11,12 @@ from kreyol_ia.translation.languages import SUPPORTED_PAIRS, describe_pairs, is_
 from kreyol_ia.translation.phrasebook import from_kreyol, to_kreyol
 from kreyol_ia.translation.phrasebook.lexicon import Entry, Lexicon, builtin_entries
 from kreyol_ia.translation.phrasebook.memory import TranslationMemory
-from kreyol_ia.translation.phrasebook.tokens import detokenize, match_capitalisation, tokenize
+from kreyol_ia.translation.phrasebook.tokens import (
+    carry_symbols,
+    detokenize,
+    match_capitalisation,
+    tokenize,
+)
 
 ImportedEntries = Callable[[str, str], tuple[str, list[Entry]]]
 
@@ -64,10 +69,12 @@ class PhrasebookEngine:
         if exact is not None:
             entry = memory.lexicon.lookup(segment)
             kind = "glossary" if entry is not None and entry.origin == "glossary" else "exact"
-            return Result(self._finish(segment, exact.text), self.name, kind, 1.0)
+            text = self._finish(segment, carry_symbols(segment, exact.text))
+            return Result(text, self.name, kind, 1.0)
         fuzzy = memory.fuzzy(segment, self.fuzzy_threshold)
         if fuzzy is not None:
-            return Result(self._finish(segment, fuzzy.text), self.name, "fuzzy", fuzzy.score)
+            text = self._finish(segment, carry_symbols(segment, fuzzy.text))
+            return Result(text, self.name, "fuzzy", fuzzy.score)
         return self._gloss(segment, memory.lexicon, source, target)
 
     def _gloss(self, segment: str, lexicon: Lexicon, source: str, target: str) -> Result:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
+
+import regex
 
 TokenKind = Literal["word", "number", "punct", "protected"]
 
 _TOKEN = re.compile(
     r"(?P<protected>https?://[^\s<>\"]+[^\s<>\".,;:!?)]|www\.[^\s<>\"]+[^\s<>\".,;:!?)]"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\{[^{}\s]+\}|%[sd]|<[^<>]+>)"
+    r"|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+|\{[^{}\s]+\}|%[sd]|<[^<>]+>)"
     r"|(?P<number>\d+(?:[.,:/-]\d+)*(?:%|h\d*)?)"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]*)*)"
     r"|(?P<punct>[^\w\s])",
     re.UNICODE,
 )
 
+_GRAPHEME = regex.compile(r"\X")
 _NO_SPACE_BEFORE = set(",.!?;:)]}%…»")
 _NO_SPACE_AFTER = set("([{«")
 
@@ -34,12 +38,26 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split into words, numbers, punctuation and protected spans (URLs, e-mails, placeholders)."""
-    tokens = []
+    """Split into words, numbers, punctuation and protected spans (URLs, e-mails, placeholders).
+
+    A token that would start inside a grapheme cluster (a combining accent, a skin tone, a
+    zero-width joiner, the second half of a flag) is joined to the token before it.
+    """
+    boundaries = None if text.isascii() else _cluster_starts(text)
+    spans: list[tuple[int, int, str]] = []  # widened, not re-joined: linear however many marks
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        tokens.append(Token(match.group(), kind))  # type: ignore[arg-type]
-    return tokens
+        start = match.start()
+        inside_a_cluster = boundaries is not None and start not in boundaries
+        if inside_a_cluster and spans and spans[-1][1] == start:
+            spans[-1] = (spans[-1][0], match.end(), spans[-1][2])
+        else:
+            spans.append((start, match.end(), match.lastgroup or "punct"))
+    return [Token(text[start:end], kind) for start, end, kind in spans]  # type: ignore[arg-type]
+
+
+def _cluster_starts(text: str) -> set[int]:
+    """Offsets where a user-perceived character (extended grapheme cluster) begins."""
+    return {cluster.start() for cluster in _GRAPHEME.finditer(text)}
 
 
 def detokenize(parts: list[str]) -> str:
@@ -68,3 +86,21 @@ def match_capitalisation(source: str, target: str) -> str:
         return target
     letter = target[index].upper() if first_source.isupper() else target[index]
     return target[:index] + letter + target[index + 1 :]
+
+
+def carry_symbols(source: str, target: str) -> str:
+    """Put back the emoji and other symbols a sentence-level match ignored, in source order."""
+    if source.isascii():
+        return target
+    tokens = tokenize(source)
+    symbols = [
+        (index, token.text)
+        for index, token in enumerate(tokens)
+        if token.kind == "punct" and unicodedata.category(token.text[0]) == "So"
+    ]
+    if not symbols:
+        return target
+    first_word = next((i for i, t in enumerate(tokens) if t.kind != "punct"), len(tokens))
+    before = [text for index, text in symbols if index < first_word]
+    after = [text for index, text in symbols if index > first_word]
+    return detokenize([*before, target, *after])
