@@ -82,6 +82,25 @@ def test_a_route_s_own_header_is_kept(settings: Settings) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+def test_an_unhandled_error_s_500_carries_the_security_headers(settings: Settings) -> None:
+    app = create_app(settings)
+
+    @app.get("/probe/broken")
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/probe/broken")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "a bug" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert (
+        response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    )
+    assert response.headers["x-request-id"] == response.json()["error"]["request_id"]
+
+
 # --- trailing slashes and Host ----------------------------------------------------------------
 
 

@@ -10,7 +10,11 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from kreyol_ia import __version__
 from kreyol_ia.api.errors import install_error_handlers
-from kreyol_ia.api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from kreyol_ia.api.middleware import (
+    BodySizeLimitMiddleware,
+    RequestIdMiddleware,
+    TrustedHostMiddleware,
+)
 from kreyol_ia.api.openapi import install_openapi
 from kreyol_ia.api.ratelimiting import AuthRateLimitMiddleware
 from kreyol_ia.api.routes import (
@@ -24,7 +28,7 @@ from kreyol_ia.api.routes import (
     usage,
     users,
 )
-from kreyol_ia.api.security_headers import SecurityHeadersMiddleware, TrustedHostMiddleware
+from kreyol_ia.api.security_headers import SecurityHeadersMiddleware
 from kreyol_ia.auth import UserManager
 from kreyol_ia.auth.throttle import LoginThrottle
 from kreyol_ia.cache import RedisCache, TranslationCache

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kreyol_ia.api.security_headers import API_HEADERS
 from kreyol_ia.auth.errors import AuthError
 from kreyol_ia.logging_setup import request_id_var
 
@@ -128,8 +129,9 @@ async def _database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     request_id = request.scope.get("state", {}).get("request_id")
     logger.error("unhandled error (request %s)", request_id, exc_info=exc)
+    # sent by Starlette's outermost middleware, past ours: add the security headers here
     return error_response(
-        500, "internal_error", "An internal error occurred.", request_id=request_id
+        500, "internal_error", "An internal error occurred.", API_HEADERS, request_id=request_id
     )
 
 

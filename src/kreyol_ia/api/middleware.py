@@ -1,9 +1,10 @@
-"""ASGI middleware: request ids and the body-size limit, enforced while the body streams in."""
+"""ASGI middleware: request ids, allowed Host names, and the body-size limit while it streams."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -115,3 +116,43 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+class TrustedHostMiddleware:
+    """Refuse a Host header outside ``allowed_hosts`` (``*``, exact names, ``*.example.org``).
+
+    Starlette's middleware of this name answers in plain text; this one uses the error envelope.
+    """
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Sequence[str]):
+        self.app = app
+        self.allowed = [host.lower() for host in allowed_hosts]
+        self.allow_any = "*" in self.allowed
+
+    def allows(self, host: str) -> bool:
+        """Exact match, or a ``*.domain`` pattern matching any subdomain of it."""
+        return any(
+            host == pattern or (pattern.startswith("*.") and host.endswith(pattern[1:]))
+            for pattern in self.allowed
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.allow_any or scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.allows(_host_name(scope)):
+            await self.app(scope, receive, send)
+            return
+        response = error_response(400, "invalid_host", "The Host header is not allowed.")
+        await response(scope, receive, send)
+
+
+def _host_name(scope: Scope) -> str:
+    """The Host header without its port, lower-cased ('' when absent)."""
+    for key, value in scope.get("headers", []):
+        if key == b"host":
+            host = value.decode("latin-1").strip().lower()
+            if host.startswith("["):
+                return host.split("]", 1)[0] + "]"
+            return host.rsplit(":", 1)[0]
+    return ""
