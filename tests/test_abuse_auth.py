@@ -7,12 +7,9 @@ The concurrency races (refresh reuse, sign-in reservation, mutual demotion) are 
 from __future__ import annotations
 
 import json
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,7 @@ from kreyol_ia.db import migrate
 from kreyol_ia.documents.callbacks import verify_signature
 from kreyol_ia.documents.worker import JobWorker
 from tests.conftest import PASSWORD, bearer, derive, make_user
+from tests.hooks import callback_receiver, wait_for_delivery
 
 RATE_HEADERS = (
     "ratelimit-limit",
@@ -395,50 +393,27 @@ def test_weak_production_secrets_are_refused(tmp_path: Path, secret: str) -> Non
 
 
 def test_callbacks_are_signed_with_the_owners_rotatable_secret(settings: Settings) -> None:
-    received: list[tuple[bytes, str, str]] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append(
-                (body, self.headers["X-Kreyol-Timestamp"], self.headers["X-Kreyol-Signature"])
-            )
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *_args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     app = create_app(derive(settings, jobs_in_process=False, callback_allow_private=True))
-    try:
-        with TestClient(app) as client:
-            make_user(app, "alice", tier="enterprise")
-            alice = bearer(client, "alice")
-            first = client.post("/api/v1/users/me/callback-secret", headers=alice)
-            assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
-            second = client.post("/api/v1/users/me/callback-secret", headers=alice)
-            old, new = first.json()["secret"], second.json()["secret"]
-            assert old != new and len(new) >= 32
-            key = client.post("/api/v1/keys", json={"name": "k"}, headers=alice).json()["key"]
-            by_key = client.post("/api/v1/users/me/callback-secret", headers={"X-API-Key": key})
-            assert code(by_key, 403) == "session_required"
-            url = f"http://127.0.0.1:{server.server_port}/hook"
-            uploaded = client.post(
-                "/api/v1/documents",
-                files={"file": ("n.txt", b"Good morning.\n")},
-                data={"source": "en", "target": "ht", "callback_url": url},
-                headers=alice,
-            )
-            assert uploaded.status_code == 202, uploaded.text
-            assert JobWorker(app.state.jobs, name="w").run_once() == "completed"
-            deadline = time.monotonic() + 10
-            while not received and time.monotonic() < deadline:
-                time.sleep(0.05)
-    finally:
-        server.shutdown()
-    body, timestamp, signature = received[0]
+    with callback_receiver() as (url, received), TestClient(app) as client:
+        make_user(app, "alice", tier="enterprise")
+        alice = bearer(client, "alice")
+        first = client.post("/api/v1/users/me/callback-secret", headers=alice)
+        assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
+        second = client.post("/api/v1/users/me/callback-secret", headers=alice)
+        old, new = first.json()["secret"], second.json()["secret"]
+        assert old != new and len(new) >= 32
+        key = client.post("/api/v1/keys", json={"name": "k"}, headers=alice).json()["key"]
+        by_key = client.post("/api/v1/users/me/callback-secret", headers={"X-API-Key": key})
+        assert code(by_key, 403) == "session_required"
+        uploaded = client.post(
+            "/api/v1/documents",
+            files={"file": ("n.txt", b"Good morning.\n")},
+            data={"source": "en", "target": "ht", "callback_url": url},
+            headers=alice,
+        )
+        assert uploaded.status_code == 202, uploaded.text
+        assert JobWorker(app.state.jobs, name="w").run_once() == "completed"
+        body, timestamp, signature = wait_for_delivery(received)
     assert json.loads(body)["status"] == "completed"
     assert verify_signature(new.encode(), int(timestamp), body, signature)
     assert not verify_signature(old.encode(), int(timestamp), body, signature)

@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import docx
@@ -27,6 +26,7 @@ from kreyol_ia.documents.callbacks import verify_signature
 from kreyol_ia.documents.jobs import LostClaim
 from kreyol_ia.documents.worker import JobWorker
 from tests.conftest import bearer, derive, fresh_postgres_database, make_user
+from tests.hooks import callback_receiver, wait_for_delivery
 
 NOTICE = "Good morning.\n\n- Wash your hands.\n- Drink clean water.\n"
 
@@ -280,41 +280,14 @@ def test_a_killed_worker_process_is_resumed_from_its_last_segment(
 
 
 def test_signed_callback_on_completion(settings: Settings) -> None:
-    received: list[tuple[dict, str, str]] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append(
-                (
-                    json.loads(body),
-                    self.headers["X-Kreyol-Timestamp"],
-                    self.headers["X-Kreyol-Signature"],
-                )
-            )
-            received[-1] = (*received[-1], body)  # type: ignore[assignment]
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *_args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     app = create_app(derive(settings, jobs_in_process=False, callback_allow_private=True))
-    try:
-        with TestClient(app) as client:
-            make_user(app, "alice")
-            client.headers.update(bearer(client, "alice"))
-            url = f"http://127.0.0.1:{server.server_port}/hook"
-            task_id = _upload(client, "n.txt", NOTICE.encode(), callback_url=url).json()["task_id"]
-            assert _work(client) == "completed"
-            deadline = time.monotonic() + 10
-            while not received and time.monotonic() < deadline:
-                time.sleep(0.05)
-    finally:
-        server.shutdown()
-    payload, timestamp, signature, body = received[0]  # type: ignore[misc]
+    with callback_receiver() as (url, received), TestClient(app) as client:
+        make_user(app, "alice")
+        client.headers.update(bearer(client, "alice"))
+        task_id = _upload(client, "n.txt", NOTICE.encode(), callback_url=url).json()["task_id"]
+        assert _work(client) == "completed"
+        body, timestamp, signature = wait_for_delivery(received)
+    payload = json.loads(body)
     assert payload["task_id"] == task_id and payload["status"] == "completed"
     secret = app.state.settings.resolved_callback_secret("alice", 0)  # alice's own secret
     assert verify_signature(secret, int(timestamp), body, signature)

@@ -32,7 +32,7 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp, hsts_max_age: int = 0):
         self.app = app
-        common = [(name.encode(), value.encode()) for name, value in COMMON_HEADERS.items()]
+        common = [(name.lower().encode(), value.encode()) for name, value in COMMON_HEADERS.items()]
         self.api_headers = [*common, (b"content-security-policy", API_CSP.encode())]
         self.docs_headers = [*common, (b"content-security-policy", DOCS_CSP.encode())]
         self.hsts = f"max-age={hsts_max_age}; includeSubDomains".encode() if hsts_max_age else None

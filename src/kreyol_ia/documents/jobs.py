@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from kreyol_ia.config import Settings
 from kreyol_ia.db import DatabaseManager, Task, TaskSegment
@@ -333,18 +334,8 @@ class JobService:
     @retry_on_database_error()
     def renew(self, task_id: str, worker_id: str) -> bool:
         """Push the heartbeat of a job this worker still holds; False once it lost the claim."""
-        now = utcnow()
         with self.db.session() as session:
-            held = session.execute(
-                update(Task)
-                .where(
-                    Task.task_id == task_id,
-                    Task.worker_id == worker_id,
-                    Task.status == "processing",
-                )
-                .values(heartbeat_at=now)
-            ).rowcount
-        return held == 1
+            return _hold(session, task_id, worker_id, heartbeat_at=utcnow())
 
     @retry_on_database_error()
     def _finished(self, task_id: str) -> dict[int, str]:
@@ -362,16 +353,7 @@ class JobService:
         insert = pg_insert if self.db.backend == "postgresql" else sqlite_insert
         now = utcnow()
         with self.db.session() as session:
-            held = session.execute(
-                update(Task)
-                .where(
-                    Task.task_id == task_id,
-                    Task.worker_id == worker_id,
-                    Task.status == "processing",
-                )
-                .values(heartbeat_at=now, updated_at=now)
-            ).rowcount
-            if held != 1:
+            if not _hold(session, task_id, worker_id, heartbeat_at=now, updated_at=now):
                 raise LostClaim(task_id)
             session.execute(
                 insert(TaskSegment)
@@ -450,3 +432,13 @@ def _public(task: Task) -> dict[str, Any]:
         "expires_at": task.expires_at,
         "owner": task.owner,
     }
+
+
+def _hold(session: Session, task_id: str, worker_id: str, **values: Any) -> bool:
+    """Update the job only while this worker still holds its claim; whether it does."""
+    held = session.execute(
+        update(Task)
+        .where(Task.task_id == task_id, Task.worker_id == worker_id, Task.status == "processing")
+        .values(**values)
+    ).rowcount
+    return held == 1

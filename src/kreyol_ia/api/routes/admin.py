@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kreyol_ia.api.deps import KeyId, Users, require_scope
 from kreyol_ia.api.errors import APIError
-from kreyol_ia.auth import Principal, UserPublic
+from kreyol_ia.auth import Principal, UserManager, UserPublic
 from kreyol_ia.auth.scopes import ScopeError, normalise_scopes
 from kreyol_ia.db.clock import utcnow
 from kreyol_ia.ratelimit.tiers import TIERS
@@ -79,9 +79,7 @@ def revoke_any_key(key_id: KeyId, _admin: Admin, users: Users) -> Response:
 )
 def reset_limits(username: str, request: Request, _admin: Admin, users: Users) -> Response:
     """Forget the user's usage in every window (not the usage records)."""
-    user = users.get_user(username)
-    if user is None:
-        raise APIError(404, "not_found", "No such user.")
+    user = _existing(users, username)
     request.app.state.limiter.reset(f"user:{user.username}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -93,9 +91,7 @@ def reset_limits(username: str, request: Request, _admin: Admin, users: Users) -
 )
 def unlock(username: str, request: Request, _admin: Admin, users: Users) -> Response:
     """Clear the account's failed-sign-in counters (every IP), shared through Redis."""
-    user = users.get_user(username)
-    if user is None:
-        raise APIError(404, "not_found", "No such user.")
+    user = _existing(users, username)
     request.app.state.login_throttle.unlock(user.username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -125,3 +121,11 @@ def create_invite(
     response.headers["Cache-Control"] = "no-store"
     code = users.create_invite(admin.username, body.days)
     return InviteCreated(code=code, expires_at=utcnow() + timedelta(days=body.days))
+
+
+def _existing(users: UserManager, username: str) -> UserPublic:
+    """The account, whatever the case of its name; 404 when there is none."""
+    user = users.get_user(username)
+    if user is None:
+        raise APIError(404, "not_found", "No such user.")
+    return user
