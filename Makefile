@@ -35,6 +35,7 @@ test: $(VENV)/.installed-test
 ## make fuzz: the schemathesis suite (also part of make test, with a small budget) run deeper
 FUZZ_EXAMPLES ?= 100
 fuzz: $(VENV)/.installed-test
+	scripts/ensure-test-servers.sh
 	KREYOL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider --timeout 3600 \
 		tests/test_fuzz_schemathesis.py
 
