@@ -19,10 +19,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-## make run: install, migrate, start the service on SQLite with in-process cache/limiter/jobs
+## make run [HOST=127.0.0.1 PORT=8000]: install, migrate, serve on SQLite, in-process cache/limiter/jobs
 run: $(VENV)/.installed
 	$(BIN)/kreyol db upgrade
 	$(BIN)/kreyol users create-admin --if-missing
+	@echo "the command line is $(BIN)/kreyol (or run: . $(BIN)/activate); make run HOST=… PORT=… to listen elsewhere"
 	$(BIN)/kreyol serve --host $(HOST) --port $(PORT)
 
 ## make test: install test tools and servers (redis-server, postgresql), lint, run the suite

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from bench.ratelimit import start_redis
+from bench.redis_server import start_redis
 from kreyol_ia.api import create_app
 from kreyol_ia.auth import UserCreate
 from kreyol_ia.cache import RedisCache, TranslationCache, translation_key

@@ -6,23 +6,26 @@ way it can (test each window, hit each window, read each window's stats: 9 stora
 no atomicity), with its moving-window and sliding-window-counter strategies, on the same
 storage kind in the same run. Printed as ratios ours / peer (higher is better for ours).
 
-    .venv/bin/python bench/ratelimit.py [--decisions 20000] [--clients 500]
+    .venv/bin/pip install -e '.[bench]'   # the limits library, once
+    .venv/bin/python -m bench.ratelimit [--decisions 20000] [--clients 500]
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 
-from limits import RateLimitItemPerDay, RateLimitItemPerHour, RateLimitItemPerMinute
-from limits.storage import MemoryStorage, RedisStorage
-from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
+try:
+    from limits import RateLimitItemPerDay, RateLimitItemPerHour, RateLimitItemPerMinute
+    from limits.storage import MemoryStorage, RedisStorage
+    from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
+except ModuleNotFoundError as exc:  # the peer is not a dependency of the service itself
+    raise SystemExit(
+        "bench.ratelimit compares against the limits library: .venv/bin/pip install -e '.[bench]'"
+    ) from exc
 
+from bench.redis_server import start_redis
 from kreyol_ia.ratelimit import MemoryBackend, RedisBackend, Tier, TieredRateLimiter
 from kreyol_ia.redis_conn import connect_redis
 
@@ -63,37 +66,6 @@ def rate(decide: Callable[[str], None], decisions: int, clients: int) -> float:
     for i in range(decisions):
         decide(names[i % clients])
     return decisions / (time.perf_counter() - start)
-
-
-def start_redis() -> tuple[subprocess.Popen[bytes], str] | None:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        return None
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            tempfile.mkdtemp(),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return process, f"redis://127.0.0.1:{port}/0"
-        time.sleep(0.05)
-    process.kill()
-    return None
 
 
 def report(label: str, mine: float, peers: dict[str, float]) -> None:

@@ -28,7 +28,7 @@ from kreyol_ia.auth import (
 )
 from kreyol_ia.auth.errors import AccountExists, WeakPassword
 from kreyol_ia.auth.passwords import PasswordPolicyError, check_password_policy
-from kreyol_ia.config import Settings
+from kreyol_ia.config import Settings, get_settings
 from kreyol_ia.db import DatabaseManager, User
 from kreyol_ia.db.clock import as_utc, utcnow
 from tests.conftest import PASSWORD, derive
@@ -147,6 +147,71 @@ def test_password_policy_refuses_weak_passwords(
 def test_password_policy_accepts_a_reasonable_password() -> None:
     check_password_policy(PASSWORD, "alice")
     check_password_policy("Zq7!" * 3, "bob")
+
+
+# the seed's module constants
+
+
+@pytest.fixture
+def env_settings(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Iterator[pytest.MonkeyPatch]:
+    """Process settings from a clean environment; ``get_settings`` re-read before and after."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KREYOL_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("KREYOL_SECRET_KEY", "first-secret-" + "a1B2c3D4e5" * 5)
+    get_settings.cache_clear()
+    yield monkeypatch
+    get_settings.cache_clear()
+
+
+def test_seed_constants_decode_a_seed_token(env_settings: pytest.MonkeyPatch) -> None:
+    from kreyol_ia.auth import (
+        ACCESS_TOKEN_EXPIRE_MINUTES,
+        ALGORITHM,
+        AUDIENCE,
+        ISSUER,
+        REFRESH_TOKEN_EXPIRE_DAYS,
+        SECRET_KEY,
+    )
+
+    token = create_access_token({"sub": "alice", "scopes": "translate"})
+    claims = jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM], audience=AUDIENCE)
+    assert claims["sub"] == "alice" and claims["iss"] == ISSUER
+    assert claims["exp"] - claims["iat"] == ACCESS_TOKEN_EXPIRE_MINUTES * 60 == 30 * 60
+    assert SECRET_KEY == "first-secret-" + "a1B2c3D4e5" * 5
+    assert REFRESH_TOKEN_EXPIRE_DAYS == 7
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(token, SECRET_KEY + "x", algorithms=[ALGORITHM], audience=AUDIENCE)
+
+
+def test_seed_constants_follow_the_settings(env_settings: pytest.MonkeyPatch) -> None:
+    import kreyol_ia.auth
+    import kreyol_ia.auth.tokens
+
+    first = kreyol_ia.auth.SECRET_KEY
+    env_settings.setenv("KREYOL_SECRET_KEY", "second-secret-" + "z9Y8x7W6v5" * 5)
+    env_settings.setenv("KREYOL_JWT_ALGORITHM", "HS512")
+    env_settings.setenv("KREYOL_ACCESS_TOKEN_MINUTES", "15")
+    env_settings.setenv("KREYOL_REFRESH_TOKEN_DAYS", "2")
+    get_settings.cache_clear()
+    for module in (kreyol_ia.auth, kreyol_ia.auth.tokens):
+        assert module.SECRET_KEY == "second-secret-" + "z9Y8x7W6v5" * 5 != first
+        assert module.ALGORITHM == "HS512"
+        assert module.ACCESS_TOKEN_EXPIRE_MINUTES == 15
+        assert module.REFRESH_TOKEN_EXPIRE_DAYS == 2
+    token = create_access_token({"sub": "bob"})
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == kreyol_ia.auth.ALGORITHM
+    assert (
+        jwt.decode(
+            token,
+            kreyol_ia.auth.SECRET_KEY,
+            algorithms=[kreyol_ia.auth.ALGORITHM],
+            audience=kreyol_ia.auth.AUDIENCE,
+        )["sub"]
+        == "bob"
+    )
+    with pytest.raises(AttributeError):
+        _ = kreyol_ia.auth.NOT_A_CONSTANT
 
 
 # tokens

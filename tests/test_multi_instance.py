@@ -18,6 +18,9 @@ from kreyol_ia.db import migrate
 from tests.conftest import PASSWORD, fresh_postgres_database
 from tests.servers import ApiServer
 
+# generous: two servers, PostgreSQL and Redis share two cores with the test run itself
+HTTP = httpx.Client(timeout=30.0)
+
 
 @pytest.fixture
 def pair(tmp_path: Path, postgres_server, redis_server):
@@ -57,7 +60,7 @@ def pair(tmp_path: Path, postgres_server, redis_server):
 
 
 def _token(base: str, username: str) -> dict[str, str]:
-    response = httpx.post(
+    response = HTTP.post(
         f"{base}/api/v1/auth/token", data={"username": username, "password": PASSWORD}
     )
     assert response.status_code == 200, response.text
@@ -65,7 +68,7 @@ def _token(base: str, username: str) -> dict[str, str]:
 
 
 def _register(base: str, username: str) -> None:
-    response = httpx.post(
+    response = HTTP.post(
         f"{base}/api/v1/auth/register",
         json={"username": username, "email": f"{username}@example.org", "password": PASSWORD},
     )
@@ -76,20 +79,20 @@ def test_accounts_keys_limits_and_revocations_cross_instances(pair: list[str]) -
     a, b = pair
     _register(a, "nadia")
     on_b = _token(b, "nadia")
-    assert httpx.get(f"{b}/api/v1/users/me", headers=on_b).json()["username"] == "nadia"
+    assert HTTP.get(f"{b}/api/v1/users/me", headers=on_b).json()["username"] == "nadia"
 
-    key = httpx.post(f"{a}/api/v1/keys", json={"name": "shared"}, headers=_token(a, "nadia"))
+    key = HTTP.post(f"{a}/api/v1/keys", json={"name": "shared"}, headers=_token(a, "nadia"))
     key_headers = {"X-API-Key": key.json()["key"]}
-    first = httpx.post(f"{a}/api/v1/detect", json={"text": "Bonjou"}, headers=key_headers)
-    second = httpx.post(f"{b}/api/v1/detect", json={"text": "Bonjou"}, headers=key_headers)
+    first = HTTP.post(f"{a}/api/v1/detect", json={"text": "Bonjou"}, headers=key_headers)
+    second = HTTP.post(f"{b}/api/v1/detect", json={"text": "Bonjou"}, headers=key_headers)
     assert first.status_code == second.status_code == 200
     assert int(second.headers["RateLimit-Remaining"]) == (
         int(first.headers["RateLimit-Remaining"]) - 1
     )
 
-    revoked = httpx.delete(f"{a}/api/v1/keys/{key.json()['id']}", headers=_token(a, "nadia"))
+    revoked = HTTP.delete(f"{a}/api/v1/keys/{key.json()['id']}", headers=_token(a, "nadia"))
     assert revoked.status_code == 204
-    refused = httpx.post(f"{b}/api/v1/detect", json={"text": "Bonjou"}, headers=key_headers)
+    refused = HTTP.post(f"{b}/api/v1/detect", json={"text": "Bonjou"}, headers=key_headers)
     assert refused.status_code == 401
     assert refused.json()["error"]["code"] == "invalid_api_key"
 
@@ -98,12 +101,12 @@ def test_a_user_disabled_on_one_instance_is_refused_by_the_other(pair: list[str]
     a, b = pair
     _register(a, "marc")
     marc_on_b = _token(b, "marc")
-    assert httpx.get(f"{b}/api/v1/users/me", headers=marc_on_b).status_code == 200
-    disabled = httpx.patch(
+    assert HTTP.get(f"{b}/api/v1/users/me", headers=marc_on_b).status_code == 200
+    disabled = HTTP.patch(
         f"{a}/api/v1/admin/users/marc", json={"disabled": True}, headers=_token(a, "root")
     )
     assert disabled.status_code == 200 and disabled.json()["disabled"] is True
-    refused = httpx.get(f"{b}/api/v1/users/me", headers=marc_on_b)
+    refused = HTTP.get(f"{b}/api/v1/users/me", headers=marc_on_b)
     assert refused.status_code == 401
-    again = httpx.post(f"{b}/api/v1/auth/token", data={"username": "marc", "password": PASSWORD})
+    again = HTTP.post(f"{b}/api/v1/auth/token", data={"username": "marc", "password": PASSWORD})
     assert again.status_code == 401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,7 @@ from kreyol_ia.api.middleware import (
 )
 from kreyol_ia.api.openapi import install_openapi
 from kreyol_ia.api.ratelimiting import AuthRateLimitMiddleware
+from kreyol_ia.api.request_metrics import RequestMetricsMiddleware
 from kreyol_ia.api.routes import (
     admin,
     auth,
@@ -32,15 +34,18 @@ from kreyol_ia.api.security_headers import SecurityHeadersMiddleware
 from kreyol_ia.auth import UserManager
 from kreyol_ia.auth.throttle import LoginThrottle
 from kreyol_ia.cache import RedisCache, TranslationCache
-from kreyol_ia.config import Settings, get_settings
+from kreyol_ia.config import ConfigError, Settings, get_settings
 from kreyol_ia.db import DatabaseManager
+from kreyol_ia.db.migrate import schema_problem
 from kreyol_ia.documents.jobs import JobService
 from kreyol_ia.documents.queue import JobQueue, broker_for
 from kreyol_ia.documents.worker import WorkerPool
 from kreyol_ia.logging_setup import configure_logging
+from kreyol_ia.metrics import JobQueueCollector
 from kreyol_ia.ratelimit import RateLimiter, TieredRateLimiter
 from kreyol_ia.ratelimit.backends import Backend, FallbackBackend, MemoryBackend, RedisBackend
 from kreyol_ia.redis_conn import check_eviction_policy, connect_redis
+from kreyol_ia.translation.detect import warm_up
 from kreyol_ia.translation.factory import build_translation_service
 
 
@@ -61,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool.start()
         if redis_client is not None:
             check_eviction_policy(redis_client)
+        # language id loads its model in seconds: do it now, not in the first caller's request
+        threading.Thread(target=warm_up, name="kreyol-warm-up", daemon=True).start()
         yield
         pool.stop()
         db.dispose()
@@ -135,6 +142,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts_max_age=settings.hsts_max_age)
+    app.add_middleware(RequestMetricsMiddleware)
+    app.state.job_metrics = JobQueueCollector(db)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(users.router)
@@ -156,5 +165,9 @@ def _limit_backend(redis_client: object | None) -> Backend:
 
 
 def app_factory() -> FastAPI:
-    """Entry point for ``uvicorn --factory`` (each worker builds its app from the environment)."""
-    return create_app()
+    """Entry point for ``uvicorn --factory``; refuses an unmigrated database (sign-in would 503)."""
+    app = create_app()
+    problem = schema_problem(app.state.db.engine)
+    if problem is not None:
+        raise ConfigError(f"refusing to start: {problem}")
+    return app

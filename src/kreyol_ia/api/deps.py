@@ -100,4 +100,6 @@ def translation_caller(request: Request, principal: OptionalPrincipal) -> Princi
 Users = Annotated[UserManager, Depends(user_manager)]
 AppSettings = Annotated[Settings, Depends(app_settings)]
 CallerIP = Annotated[str, Depends(caller_ip)]
-KeyId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a database id; larger ones are a 422
+KeyId = Annotated[
+    int, Path(ge=1, le=2**63 - 1, examples=[42])
+]  # a database id; larger ones are a 422

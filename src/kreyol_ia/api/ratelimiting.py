@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kreyol_ia.api.client_ip import client_ip
 from kreyol_ia.api.errors import APIError, error_response
 from kreyol_ia.auth import Principal
+from kreyol_ia.metrics import RATE_LIMITED
 from kreyol_ia.ratelimit import Decision, RateLimiter, TieredRateLimiter
 from kreyol_ia.ratelimit.tiers import TIERS
 
@@ -28,7 +29,8 @@ def rate_headers(decision: Decision) -> dict[str, str]:
     return headers
 
 
-def _refuse(decision: Decision, headers: dict[str, str]) -> APIError:
+def _refuse(decision: Decision, headers: dict[str, str], tier: str) -> APIError:
+    RATE_LIMITED.labels(tier, decision.blocking or "unknown").inc()
     seconds = max(1, math.ceil(decision.retry_after))
     return APIError(
         429,
@@ -75,7 +77,7 @@ def charge(request: Request, response: Response, principal: Principal | None, co
     decision = limiter.check(key, max(1, cost), tier)
     headers = rate_headers(decision)
     if not decision.allowed:
-        raise _refuse(decision, headers)
+        raise _refuse(decision, headers, tier)
     response.headers.update(headers)
 
 
@@ -109,7 +111,7 @@ class AuthRateLimitMiddleware:
         decision = await run_in_threadpool(limiter.check, ip)
         headers = rate_headers(decision)
         if not decision.allowed:
-            refusal = _refuse(decision, headers)
+            refusal = _refuse(decision, headers, "auth")
             response = error_response(
                 429, refusal.code, refusal.message, refusal.headers, refusal.details
             )

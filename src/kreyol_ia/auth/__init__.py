@@ -1,5 +1,12 @@
-"""Accounts and authentication: the seed's §1 API (passwords, JWT, API keys, UserManager)."""
+"""Accounts and authentication: the seed's §1 API (passwords, JWT, API keys, UserManager).
 
+``SECRET_KEY``, ``ALGORITHM``, ``ACCESS_TOKEN_EXPIRE_MINUTES``, ``REFRESH_TOKEN_EXPIRE_DAYS``,
+``ISSUER`` and ``AUDIENCE`` are resolved from the settings at each access (see ``auth.tokens``).
+"""
+
+from typing import Any
+
+from kreyol_ia.auth import tokens as _tokens
 from kreyol_ia.auth.api_keys import generate_api_key, hash_api_key, verify_api_key
 from kreyol_ia.auth.errors import AuthError
 from kreyol_ia.auth.manager import UserManager
@@ -16,6 +23,7 @@ from kreyol_ia.auth.schemas import (
 )
 from kreyol_ia.auth.scopes import SCOPES
 from kreyol_ia.auth.tokens import (
+    SETTINGS_CONSTANTS,
     create_access_token,
     create_refresh_token,
     create_token_pair,
@@ -23,6 +31,7 @@ from kreyol_ia.auth.tokens import (
 )
 
 __all__ = [
+    *SETTINGS_CONSTANTS,
     "SCOPES",
     "APIKeyCreate",
     "APIKeyCreated",
@@ -44,3 +53,10 @@ __all__ = [
     "verify_password",
     "verify_token",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The seed's token constants, read from the settings now (``kreyol_ia.auth.tokens``)."""
+    if name in SETTINGS_CONSTANTS:
+        return getattr(_tokens, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

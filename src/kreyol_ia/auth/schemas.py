@@ -15,10 +15,12 @@ class UserCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    username: str = Field(pattern=USERNAME_PATTERN, examples=["john"])
-    email: EmailStr
-    password: str = Field(min_length=1, max_length=128, repr=False)
-    full_name: str | None = Field(default=None, max_length=200)
+    username: str = Field(pattern=USERNAME_PATTERN, examples=["marie"])
+    email: EmailStr = Field(examples=["marie@clinic.example.org"])
+    password: str = Field(
+        min_length=1, max_length=128, repr=False, examples=["kafe cho ak pen nan maten"]
+    )
+    full_name: str | None = Field(default=None, max_length=200, examples=["Marie Jean-Baptiste"])
 
     @field_validator("username")
     @classmethod
@@ -59,9 +61,11 @@ class APIKeyCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
-    expires_in_days: int | None = Field(default=30, ge=1, le=3650)
-    scopes: list[str] | None = Field(default=None, min_length=1, max_length=16)
+    name: str = Field(min_length=1, max_length=100, examples=["clinic-reception-laptop"])
+    expires_in_days: int | None = Field(default=30, ge=1, le=3650, examples=[90])
+    scopes: list[str] | None = Field(
+        default=None, min_length=1, max_length=16, examples=[["translate", "documents"]]
+    )
 
 
 class APIKeyInfo(BaseModel):

@@ -1,12 +1,15 @@
 """JWT access and refresh tokens (PyJWT): explicit algorithm, issuer and audience, always checked.
 
 The module-level functions keep the seed's call shapes and read the process settings; the API
-builds a ``TokenCodec`` from its own settings.
+builds a ``TokenCodec`` from its own settings. The seed's constants (``SECRET_KEY``, ``ALGORITHM``,
+``ACCESS_TOKEN_EXPIRE_MINUTES``, ``REFRESH_TOKEN_EXPIRE_DAYS``, plus ``ISSUER`` and ``AUDIENCE``,
+which ``jwt.decode`` needs for these tokens) are read from ``get_settings()`` at each access.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,6 +22,24 @@ from kreyol_ia.config import Settings, get_settings
 from kreyol_ia.db.clock import utcnow
 
 REQUIRED_CLAIMS = ["sub", "type", "iat", "exp", "jti", "iss", "aud"]
+
+_SETTINGS_CONSTANTS: dict[str, Callable[[Settings], Any]] = {
+    "SECRET_KEY": Settings.resolved_secret_key,
+    "ALGORITHM": lambda settings: settings.jwt_algorithm,
+    "ACCESS_TOKEN_EXPIRE_MINUTES": lambda settings: settings.access_token_minutes,
+    "REFRESH_TOKEN_EXPIRE_DAYS": lambda settings: settings.refresh_token_days,
+    "ISSUER": lambda settings: settings.jwt_issuer,
+    "AUDIENCE": lambda settings: settings.jwt_audience,
+}
+SETTINGS_CONSTANTS = tuple(_SETTINGS_CONSTANTS)
+
+
+def __getattr__(name: str) -> Any:
+    """The seed's module constants, resolved from the current settings (never a stale copy)."""
+    resolve = _SETTINGS_CONSTANTS.get(name)
+    if resolve is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return resolve(get_settings())
 
 
 class InvalidToken(Exception):

@@ -11,6 +11,7 @@ import json
 import threading
 
 from kreyol_ia.cache.redis_cache import RedisCache
+from kreyol_ia.metrics import CACHE_LOOKUPS
 from kreyol_ia.translation.engine import EngineInfo, Result
 from kreyol_ia.translation.normalize import normalize_segment
 
@@ -75,7 +76,9 @@ class TranslationCache:
         """A whole stored Result (match kind, score, unknown words) for the service."""
         key = translation_key(text, source, target, engine.name, engine_version(engine))
         value = self.cache.get(key)
-        if not isinstance(value, dict) or "match" not in value:
+        hit = isinstance(value, dict) and "match" in value
+        CACHE_LOOKUPS.labels("hit" if hit else "miss").inc()
+        if not hit:
             return None
         return Result(
             value["text"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +12,11 @@ from pathlib import Path
 import typer
 
 from kreyol_ia.auth import APIKeyCreate, AuthError, UserCreate, UserManager
+from kreyol_ia.cli.database import ready_database
+from kreyol_ia.cli.errors import CliError
 from kreyol_ia.cli.main import app, console, err_console
 from kreyol_ia.config import get_settings
-from kreyol_ia.db import DatabaseManager
+from kreyol_ia.db import APIKey
 
 users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -21,6 +24,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 ADMIN_PASSWORD_ENV = "KREYOL_ADMIN_PASSWORD"  # noqa: S105 - a variable name
 INITIAL_PASSWORD_FILE = "initial-admin-password"  # noqa: S105 - a file name
+ADMIN_TIER = "enterprise"  # administrators test the service: not the free 10/min
 
 
 @contextmanager
@@ -35,7 +39,30 @@ def _reported_auth_errors() -> Iterator[None]:
 
 def _users() -> UserManager:
     settings = get_settings()
-    return UserManager(DatabaseManager(settings), settings)
+    return UserManager(ready_database(settings), settings)
+
+
+def _checked_tier(tier: str) -> str:
+    """The tier name, or exit 2 listing the real ones."""
+    from kreyol_ia.ratelimit.tiers import TIERS
+
+    if tier not in TIERS:
+        raise CliError(f"unknown tier {tier!r}; use one of {', '.join(TIERS)}", 2)
+    return tier
+
+
+def _print_rows(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A Rich table on a terminal; tab-separated lines under a header when piped."""
+    if not sys.stdout.isatty():
+        for row in (header, *rows):
+            print("\t".join(row))
+        return
+    from rich.table import Table
+
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -54,8 +81,10 @@ def create_admin(
         help="Do nothing when an administrator exists; generate a password if none is "
         "given, kept in the data directory (mode 0600).",
     ),
+    tier: str = typer.Option(ADMIN_TIER, help="Rate-limit tier of the new administrator."),
 ) -> None:
     """Create an administrator; the password comes from a prompt or KREYOL_ADMIN_PASSWORD."""
+    _checked_tier(tier)
     manager = _users()
     if if_missing and any(u.role == "admin" for u in manager.list_users(limit=1000)):
         stored = get_settings().data_dir / INITIAL_PASSWORD_FILE
@@ -70,7 +99,7 @@ def create_admin(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with _reported_auth_errors():
         manager.create_user(
-            UserCreate(username=username, email=email, password=password), role="admin"
+            UserCreate(username=username, email=email, password=password), role="admin", tier=tier
         )
     console.print(f"administrator {username!r} created")
     if generated:
@@ -82,12 +111,18 @@ def create_admin(
 @users_app.command("list")
 def users_list(limit: int = typer.Option(100, min=1)) -> None:
     """Accounts with role, tier and state."""
-    for user in _users().list_users(limit=limit):
-        state = "disabled" if user.disabled else "active"
-        console.print(
-            f"{user.username}\t{user.email}\t{user.role}\t{user.tier}\t{state}\t"
-            f"{' '.join(user.scopes)}"
+    rows = [
+        (
+            user.username,
+            user.email,
+            user.role,
+            user.tier,
+            "disabled" if user.disabled else "active",
+            " ".join(user.scopes),
         )
+        for user in _users().list_users(limit=limit)
+    ]
+    _print_rows(("username", "email", "role", "tier", "state", "scopes"), rows)
 
 
 @users_app.command("disable")
@@ -120,31 +155,40 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(username: str) -> None:
     """A user's keys (display prefixes only)."""
-    for key in _users().list_api_keys(username):
-        state = "active" if key.active else "inactive"
-        console.print(
-            f"{key.id}\t{key.prefix}…\t{key.name}\t{' '.join(key.scopes)}\t{state}\t"
-            f"expires {key.expires_at or 'never'}"
+    user = _existing_user(username)
+    rows = [
+        (
+            str(key.id),
+            f"{key.prefix}…",
+            key.name,
+            " ".join(key.scopes),
+            "active" if key.active else "inactive",
+            key.expires_at.isoformat() if key.expires_at else "never",
         )
+        for key in _users().list_api_keys(user)
+    ]
+    _print_rows(("id", "prefix", "name", "scopes", "state", "expires"), rows)
 
 
 @keys_app.command("revoke")
 def keys_revoke(key_id: int) -> None:
-    """Revoke any key by id."""
-    if not _users().revoke_api_key(key_id):
-        err_console.print("no such key")
-        raise typer.Exit(code=1)
+    """Revoke any key by id (and the keys it minted)."""
+    users = _users()
+    with users.db.session() as session:
+        row = session.get(APIKey, key_id)
+        revoked = row is not None and row.revoked_at is not None
+    if row is None:
+        raise CliError(f"not_found: no key {key_id}")
+    if revoked:
+        raise CliError(f"key {key_id} was already revoked")
+    users.revoke_api_key(key_id)
     console.print(f"key {key_id} revoked")
 
 
 @users_app.command("set-tier")
 def users_set_tier(username: str, tier: str) -> None:
     """Move a user to a rate-limit tier (free, basic, pro, enterprise)."""
-    from kreyol_ia.ratelimit.tiers import TIERS
-
-    if tier not in TIERS:
-        err_console.print(f"unknown tier {tier!r}; use one of {', '.join(TIERS)}")
-        raise typer.Exit(code=2)
+    _checked_tier(tier)
     with _reported_auth_errors():
         _users().update_user(username, tier=tier)
     console.print(f"{username} is now on the {tier} tier")
@@ -152,11 +196,17 @@ def users_set_tier(username: str, tier: str) -> None:
 
 @users_app.command("reset-limits")
 def users_reset_limits(username: str) -> None:
-    """Forget a user's rate-limit windows (shared through Redis when configured)."""
+    """Forget a user's rate-limit windows (needs Redis: else they live in the server's memory)."""
     from kreyol_ia.ratelimit.limiter import TieredRateLimiter, build_backend
 
     user = _existing_user(username)
-    TieredRateLimiter(build_backend(get_settings().redis_dsn)).reset(f"user:{user}")
+    redis_url = get_settings().redis_dsn
+    if not redis_url:
+        raise CliError(
+            "without KREYOL_REDIS_URL the limits live in the running server's memory, out of"
+            f" this command's reach: use POST /api/v1/admin/users/{user}/limits/reset"
+        )
+    TieredRateLimiter(build_backend(redis_url)).reset(f"user:{user}")
     console.print(f"rate-limit windows of {user} reset")
 
 

@@ -11,18 +11,33 @@ from rich.console import Console
 
 from kreyol_ia import __version__
 from kreyol_ia.cache import RedisCache, TranslationCache
-from kreyol_ia.config import ConfigError, get_settings
-from kreyol_ia.db import DatabaseManager, migrate
+from kreyol_ia.cli.database import check_data_dir, ready_database, shown_url
+from kreyol_ia.cli.errors import DEBUG_ENV, CliError, GuardedTyper, set_debug
+from kreyol_ia.config import get_settings
+from kreyol_ia.db import migrate
 from kreyol_ia.translation.factory import build_translation_service
+from kreyol_ia.translation.languages import normalise_code
 from kreyol_ia.translation.service import TranslationError, TranslationService
 
-app = typer.Typer(
-    help="Kreyòl IA: Haitian Creole ⇄ English/French translation service.", no_args_is_help=True
+app = GuardedTyper(
+    help="Kreyòl IA: Haitian Creole ⇄ English/French translation service.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def main(
+    debug: bool = typer.Option(
+        False, "--debug", envvar=DEBUG_ENV, help="Show the traceback of any error."
+    ),
+) -> None:
+    """Kreyòl IA: Haitian Creole ⇄ English/French translation service."""
+    set_debug(debug)
 
 
 @app.command()
@@ -37,13 +52,22 @@ def serve(
     port: int = typer.Option(8000, help="TCP port."),
     workers: int = typer.Option(1, min=1, help="Worker processes."),
 ) -> None:
-    """Run the HTTP API with uvicorn."""
+    """Run the HTTP API with uvicorn (SQLite in development is migrated first)."""
     settings = get_settings()
     try:
+        check_data_dir(settings)
         settings.resolved_secret_key()
-    except ConfigError as exc:
-        err_console.print(f"[red]Refusing to start:[/red] {exc}")
-        raise typer.Exit(code=2) from exc
+        ready_database(settings).dispose()
+    except CliError as exc:
+        raise CliError(f"refusing to start: {exc.message}", exc.code) from exc
+    if workers > 1 and not settings.redis_dsn:
+        err_console.print(
+            f"WARNING: --workers {workers} without KREYOL_REDIS_URL: rate limits, sign-in"
+            f" throttles and the cache are kept per process, so the effective limit is"
+            f" {workers}× each tier's; set KREYOL_REDIS_URL to share them",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(f"Kreyòl IA {__version__} on http://{host}:{port}  (API docs: /docs)")
     uvicorn.run(
         "kreyol_ia.api.app:app_factory",
@@ -58,17 +82,28 @@ def serve(
 
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
-    """Create or migrate the schema to the newest revision."""
+    """Create or migrate the schema to the newest revision (creates the data directory)."""
     url = get_settings().effective_database_url
     migrate.upgrade(url, revision)
-    console.print(f"database at revision {revision}")
+    console.print(f"database {shown_url(url)} at revision {revision}")
 
 
 @db_app.command("downgrade")
-def db_downgrade(revision: str = typer.Argument(..., help="Target revision, or 'base'.")) -> None:
-    """Step the schema back to an older revision."""
-    migrate.downgrade(get_settings().effective_database_url, revision)
-    console.print(f"database at revision {revision}")
+def db_downgrade(
+    revision: str = typer.Argument(..., help="Target revision, or 'base'."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Step the schema back to an older revision; 'base' drops every table."""
+    settings = get_settings()
+    check_data_dir(settings)
+    url = settings.effective_database_url
+    if not migrate.is_known_revision(revision) and revision != "base":
+        raise CliError(f"unknown revision {revision!r}; the newest is {migrate.head_revision()}", 2)
+    loss = "drop EVERY table and its data" if revision == "base" else "drop newer tables/columns"
+    if not yes and not typer.confirm(f"This may {loss} in {shown_url(url)}. Continue?"):
+        raise CliError("nothing changed", 1)
+    migrate.downgrade(url, revision)
+    console.print(f"database {shown_url(url)} at revision {revision}")
 
 
 tm_app = typer.Typer(help="Translation memories imported by the operator.", no_args_is_help=True)
@@ -83,7 +118,7 @@ app.add_typer(model_app, name="model")
 
 def _local_service() -> TranslationService:
     settings = get_settings()
-    return build_translation_service(settings, DatabaseManager(settings))
+    return build_translation_service(settings, ready_database(settings))
 
 
 def _read_input(text: str | None, file: Path | None) -> str:
@@ -96,6 +131,12 @@ def _read_input(text: str | None, file: Path | None) -> str:
     return sys.stdin.read()
 
 
+def _output(translation: str, content: str, argument: bool) -> str:
+    """The translation ending with exactly the input's trailing newlines (one for an argument)."""
+    trailing = content[len(content.rstrip("\r\n")) :]
+    return translation.rstrip("\r\n") + (trailing or ("\n" if argument else ""))
+
+
 @app.command("translate")
 def translate_command(
     text: str | None = typer.Argument(None, help="Text to translate ('-' or nothing: stdin)."),
@@ -103,17 +144,23 @@ def translate_command(
     target: str = typer.Option(..., "--to", "-t", help="en, fr or ht."),
     file: Path | None = typer.Option(None, "--file", help="Read the text from a file."),
     engine: str = typer.Option("auto", help="auto, phrasebook or neural."),
-    details: bool = typer.Option(True, help="Show each segment's engine and match kind."),
+    details: bool | None = typer.Option(
+        None,
+        help="Show each segment's engine and match kind on stderr"
+        " (default: on for TEXT, off for --file and stdin).",
+    ),
 ) -> None:
     """Translate text locally, with the same service the API uses."""
     content = _read_input(text, file)
+    argument = file is None and text not in (None, "-")
+    source, target = normalise_code(source), normalise_code(target)
     try:
         outcome = _local_service().translate([content], source, target, engine)[0]
     except TranslationError as exc:
         err_console.print(f"[red]{exc.code}:[/red] {exc.message}")
         raise typer.Exit(code=2) from exc
-    print(outcome.text)
-    if details:
+    sys.stdout.write(_output(outcome.text, content, argument))
+    if details if details is not None else argument:
         for seg in outcome.segments:
             err_console.print(
                 f"[dim]{outcome.engine} · {seg.result.match} · "
@@ -134,6 +181,7 @@ def eval_command(
     from kreyol_ia.translation.evaluate import evaluate, read_test_set
 
     pairs = read_test_set(file)
+    source, target = normalise_code(source), normalise_code(target)
     report = evaluate(_local_service(), pairs, source, target, engine)
     console.print(f"segments: {report.segments}")
     console.print(f"BLEU: {report.bleu:.2f}")
@@ -149,7 +197,7 @@ def _import(kind: str, file: Path, source: str | None, target: str | None) -> No
     src = normalise_language(source) if source else None
     tgt = normalise_language(target) if target else None
     parsed = parse_file(file.name, file.read_bytes(), src, tgt)
-    report = MemoryStore(DatabaseManager(get_settings())).store(kind, parsed.rows)
+    report = MemoryStore(ready_database(get_settings())).store(kind, parsed.rows)
     console.print(f"imported {report.stored} {kind} entries from {file}")
     for error in parsed.errors:
         err_console.print(f"[yellow]skipped[/yellow] {error}")
@@ -211,16 +259,16 @@ def _shared_cache() -> TranslationCache:
 def cache_stats() -> None:
     """Whether Redis answers and how many translations it holds."""
     cache = _shared_cache()
-    reachable = cache.cache.ping()
-    console.print(f"redis: {'reachable' if reachable else 'UNREACHABLE'}")
-    if reachable:
-        count = sum(
-            1
-            for _ in cache.cache.client.scan_iter(  # type: ignore[union-attr]
-                match=cache.cache.namespaced("tr:*"), count=500
-            )
+    if not cache.cache.ping():
+        raise CliError("Redis is unreachable (KREYOL_CACHE_REDIS_URL / KREYOL_REDIS_URL)")
+    console.print("redis: reachable")
+    count = sum(
+        1
+        for _ in cache.cache.client.scan_iter(  # type: ignore[union-attr]
+            match=cache.cache.namespaced("tr:*"), count=500
         )
-        console.print(f"cached translations: {count}")
+    )
+    console.print(f"cached translations: {count}")
 
 
 @cache_app.command("clear")
@@ -245,6 +293,7 @@ def db_migrate_sqlite(
 
     from kreyol_ia.db.copy import CopyRefused, copy_database
 
+    _check_copy_urls(source, target)
     with Progress(console=err_console) as bar:
         tasks: dict[str, object] = {}
 
@@ -282,7 +331,7 @@ def worker_command(
     from kreyol_ia.documents.worker import JobWorker
 
     settings = get_settings()
-    db = DatabaseManager(settings)
+    db = ready_database(settings)
     jobs = JobService(db, build_translation_service(settings, db), settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -320,6 +369,7 @@ def translate_file(
     api_key: str | None = typer.Option(
         None, envvar="KREYOL_API_KEY", help="API key for --server (prefer the env variable)."
     ),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing output file."),
 ) -> None:
     """Translate a .txt/.md/.srt/.html/.docx/.pdf locally or on a server, with progress."""
     from rich.progress import Progress
@@ -328,7 +378,9 @@ def translate_file(
     from kreyol_ia.documents.extract import extract
     from kreyol_ia.documents.model import DocumentError
 
+    _refuse_overwrite(out, force)
     data = path.read_bytes()
+    source, target = normalise_code(source), normalise_code(target)
     with Progress(console=err_console) as bar:
         task = bar.add_task(path.name, total=None)
         try:
@@ -348,6 +400,8 @@ def translate_file(
             else:
                 document = extract(path.name, data, get_settings().max_document_pages)
                 service = _local_service()
+                if source == "auto":  # once for the whole file, as the server does
+                    source = service.detect(" ".join(document.units)[:2000]).language
                 bar.update(task, total=len(document.units))
                 translations: list[str] = []
                 for start in range(0, len(document.units), 20):
@@ -356,11 +410,37 @@ def translate_file(
                         o.text for o in service.translate(batch, source, target, engine)
                     ]
                     bar.update(task, completed=len(translations))
-                output = document.rebuild(translations)
+                hints = [o.text for o in service.translate(document.hints, source, target, engine)]
+                output = document.rebuild(translations, hints, target)
                 name = f"{path.stem}.{target}{document.suffix}"
         except (DocumentError, remote.RemoteError, TranslationError) as exc:
             err_console.print(f"[red]{getattr(exc, 'code', 'error')}:[/red] {exc}")
             raise typer.Exit(code=2) from exc
     destination = out or path.with_name(name)
+    _refuse_overwrite(destination, force)
     destination.write_bytes(output)
     console.print(f"written {destination}")
+
+
+def _check_copy_urls(source: str, target: str) -> None:
+    """Refuse malformed URLs and a SQLite source that is not there (it would be created empty)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        source_url, target_url = make_url(source), make_url(target)
+    except ArgumentError as exc:
+        raise CliError(f"bad database URL: {exc}", 2) from exc
+    if source_url.get_backend_name() != "sqlite":
+        raise CliError("--from must be a SQLite URL: sqlite:///path/to/kreyol.db", 2)
+    if not source_url.database or not Path(source_url.database).is_file():
+        raise CliError(f"no SQLite database at {source_url.database or '(none)'}", 2)
+    if target_url.get_backend_name() != "postgresql":
+        raise CliError("--to must be a PostgreSQL URL: postgresql+psycopg://user@host/db", 2)
+
+
+def _refuse_overwrite(destination: Path | None, force: bool) -> None:
+    """Never replace someone's file silently: exit 1 unless --force."""
+    if destination is not None and destination.exists() and not force:
+        err_console.print(f"exists: {destination} is already there; use --force to replace it")
+        raise typer.Exit(code=1)

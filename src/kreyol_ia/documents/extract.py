@@ -330,11 +330,26 @@ def _sanitise(soup: BeautifulSoup) -> None:
                 del tag[name]
 
 
+def _label_language(soup: BeautifulSoup, language: str | None) -> None:
+    """A translated page says its new language (``<html lang>``, and ``xml:lang`` if present)."""
+    root = soup.find("html")
+    if language is None or not isinstance(root, Tag):
+        return
+    root["lang"] = language
+    if "xml:lang" in root.attrs:
+        root["xml:lang"] = language
+
+
+def html_markup(text: str) -> ExtractedDocument:
+    """HTML given as text (``/translate`` with ``format: html``): the document path's rules."""
+    return _html(text.encode("utf-8"), ParseLimits())
+
+
 def _html(data: bytes, limits: ParseLimits) -> ExtractedDocument:
     bom, text = decode(data)
     units = [_slot_text(slot) for slot in _html_slots(BeautifulSoup(text, "html.parser"))]
 
-    def rebuild(translations: list[str]) -> bytes:
+    def rebuild(translations: list[str], language: str | None = None) -> bytes:
         soup = BeautifulSoup(text, "html.parser")
         for slot, translation in zip(_html_slots(soup), translations, strict=True):
             if isinstance(slot, tuple):
@@ -343,9 +358,11 @@ def _html(data: bytes, limits: ParseLimits) -> ExtractedDocument:
             else:
                 slot.replace_with(type(slot)(keep_space(str(slot), translation)))
         _sanitise(soup)
+        _label_language(soup, language)
         return bom.encode("utf-8") + soup.encode("utf-8", formatter=_HTML_FORMATTER)
 
-    return document("html", units, rebuild, "text/html; charset=utf-8", ".html")
+    media_type = "text/html; charset=utf-8"
+    return document("html", units, rebuild, media_type, ".html", labels_language=True)
 
 
 _EXTRACTORS: dict[str, Callable[[bytes, ParseLimits], ExtractedDocument]] = {

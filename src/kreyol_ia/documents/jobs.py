@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -33,13 +34,16 @@ from kreyol_ia.documents.model import (
     ExtractedDocument,
     ParseLimits,
 )
+from kreyol_ia.documents.quality import add_quality
 from kreyol_ia.documents.sandbox import ParseSandbox
 from kreyol_ia.documents.storage import DocumentStore, safe_filename
 from kreyol_ia.retry import retry_on_database_error
-from kreyol_ia.translation.service import TranslationError, TranslationService
+from kreyol_ia.translation.service import TextOutcome, TranslationError, TranslationService
 
 logger = logging.getLogger(__name__)
 TASK_TYPE = "document"
+MISMATCH_MIN_CHARACTERS = 30
+MISMATCH_CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,16 @@ class JobService:
     def detect_source(self, document: DocumentSummary) -> str:
         """The language of a document, from its first 2,000 characters of text."""
         return self.translation.detect(" ".join(document.units)[:2000]).language
+
+    def mismatched_source(self, document: DocumentSummary, source: str) -> str | None:
+        """Another supported language the text confidently is, or None (short texts never are)."""
+        sample = " ".join(document.units)[:2000]
+        if len(sample) < MISMATCH_MIN_CHARACTERS:
+            return None
+        found = self.translation.detect(sample)
+        if found.language == source or found.confidence < MISMATCH_CONFIDENCE:
+            return None
+        return found.language
 
     def queue(
         self,
@@ -290,7 +304,9 @@ class JobService:
                     options["filename"], self.store.read_upload(task_id), limits=self.limits
                 )
                 translations = self._translate(task_id, worker_id, document, options, heartbeat)
-                output = document.rebuild(translations)
+                output = document.rebuild(
+                    translations, self._hints(document, options), options["target"]
+                )
                 if heartbeat.lost.is_set():
                     raise LostClaim(task_id)
         except LostClaim:
@@ -326,10 +342,28 @@ class JobService:
                 use_cache=self.settings.cache_documents,
             )
             self._store(
-                task_id, worker_id, dict(zip(positions, (o.text for o in outcomes), strict=True))
+                task_id,
+                worker_id,
+                dict(zip(positions, (o.text for o in outcomes), strict=True)),
+                outcomes,
             )
         finished = self._finished(task_id)
         return [finished[i] for i in range(len(document.units))]
+
+    def _hints(self, document: ExtractedDocument, options: dict[str, Any]) -> list[str]:
+        """Formatted spans translated alone (not stored: short, and only to place formatting)."""
+        size = self.settings.job_batch_segments
+        return [
+            outcome.text
+            for start in range(0, len(document.hints), size)
+            for outcome in self.translation.translate(
+                document.hints[start : start + size],
+                options["source"],
+                options["target"],
+                options.get("engine"),
+                use_cache=self.settings.cache_documents,
+            )
+        ]
 
     @retry_on_database_error()
     def renew(self, task_id: str, worker_id: str) -> bool:
@@ -348,8 +382,17 @@ class JobService:
             return {position: translation for position, translation in rows}
 
     @retry_on_database_error()
-    def _store(self, task_id: str, worker_id: str, translated: dict[int, str]) -> None:
-        """Record a batch only while still holding the claim; never overwrite a stored unit."""
+    def _store(
+        self,
+        task_id: str,
+        worker_id: str,
+        translated: dict[int, str],
+        outcomes: Sequence[TextOutcome] = (),
+    ) -> None:
+        """Record a batch only while still holding the claim; never overwrite a stored unit.
+
+        The batch's match kinds and unknown words join the job's running ``quality``.
+        """
         insert = pg_insert if self.db.backend == "postgresql" else sqlite_insert
         now = utcnow()
         with self.db.session() as session:
@@ -373,7 +416,15 @@ class JobService:
             count = session.scalar(
                 select(func.count()).select_from(TaskSegment).where(TaskSegment.task_id == task_id)
             )
-            session.execute(update(Task).where(Task.task_id == task_id).values(progress_done=count))
+            stored = session.scalar(select(Task.result_data).where(Task.task_id == task_id))
+            session.execute(
+                update(Task)
+                .where(Task.task_id == task_id)
+                .values(
+                    progress_done=count,
+                    result_data={"quality": add_quality((stored or {}).get("quality"), outcomes)},
+                )
+            )
 
     @retry_on_database_error()
     def _complete(
@@ -388,6 +439,7 @@ class JobService:
         name = f"{stem}.{options['target']}{document.suffix}"
         expires = utcnow() + timedelta(hours=self.settings.document_retention_hours)
         with self.db.session() as session:
+            stored = session.scalar(select(Task.result_data).where(Task.task_id == task_id))
             session.execute(
                 update(Task)
                 .where(Task.task_id == task_id, Task.worker_id == worker_id)
@@ -395,7 +447,12 @@ class JobService:
                     status="completed",
                     expires_at=expires,
                     updated_at=utcnow(),
-                    result_data={"filename": name, "media_type": document.media_type, "size": size},
+                    result_data={
+                        "filename": name,
+                        "media_type": document.media_type,
+                        "size": size,
+                        "quality": add_quality((stored or {}).get("quality"), []),
+                    },
                 )
             )
         return "completed"

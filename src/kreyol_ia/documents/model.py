@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MiB = 1024 * 1024
 
@@ -56,15 +56,17 @@ class DocumentSummary:
 class ExtractedDocument:
     """The text units to translate, in order, and how to put translations back in place.
 
-    ``rebuild`` receives exactly one translation per unit and returns the output file's bytes.
+    ``rebuild`` receives exactly one translation per unit (and optionally one per ``hints``
+    entry: Word's formatted spans, translated alone to find them again) and returns the bytes.
     """
 
     format: str
     units: list[str]
-    rebuild: Callable[[list[str]], bytes]
+    rebuild: Callable[..., bytes]
     media_type: str
     suffix: str
     pages: int = 1
+    hints: list[str] = field(default_factory=list)
 
     def summary(self) -> DocumentSummary:
         """The picklable part, without the rebuilder (a closure over the file)."""

@@ -24,8 +24,9 @@ from lxml.etree import _Element
 from pypdf import PasswordType, PdfReader, apply_configuration
 from pypdf.errors import DependencyError, LimitReachedError
 
+from kreyol_ia.documents import runs
 from kreyol_ia.documents.model import DocumentError, ExtractedDocument, MiB, ParseLimits
-from kreyol_ia.documents.units import document, keep_space, reading, translatable
+from kreyol_ia.documents.units import document, reading, translatable
 
 PARAGRAPHS_PER_PAGE = 40
 _CHUNK = 64 * 1024
@@ -160,8 +161,8 @@ def _is_text(element: _Element) -> bool:
     return element.tag in _RUN_TEXT_TAGS
 
 
-def _write_paragraph(runs: list[Run], original: str, translation: str) -> None:
-    """The translation takes the first text run's place (its formatting wins); the others empty.
+def _put(runs: list[Run], text: str) -> None:
+    """``text`` takes the first text run's place (its formatting wins); the others empty.
 
     Drawings, page breaks and run properties are kept where they were.
     """
@@ -171,7 +172,7 @@ def _write_paragraph(runs: list[Run], original: str, translation: str) -> None:
         for child in [child for child in run._r if _is_text(child)]:
             run._r.remove(child)
     kept = len(first)
-    for piece in _RUN_LINE_BREAK.split(keep_space(original, translation)):
+    for piece in _RUN_LINE_BREAK.split(text):
         if piece == "\t":
             runs[0].add_tab()
         elif piece == "\n":
@@ -185,31 +186,31 @@ def _write_paragraph(runs: list[Run], original: str, translation: str) -> None:
 def extract_docx(data: bytes, limits: ParseLimits) -> ExtractedDocument:
     """``pages`` is an estimate (40 paragraphs a page): .docx files store no page count."""
     with reading("Word document"):
-        paragraphs = [
-            "".join(run.text for run in _text_runs(p))
-            for p in _docx_paragraphs(_open_docx(data, limits))
-        ]
-    pages = len(paragraphs) // PARAGRAPHS_PER_PAGE + 1
+        every = [_text_runs(p) for p in _docx_paragraphs(_open_docx(data, limits))]
+        paragraphs = [p for p in every if translatable("".join(r.text for r in p))]
+        units = ["".join(run.text for run in texts).strip() for texts in paragraphs]
+        hints = [span for texts in paragraphs for span in runs.spans(texts)]
+    pages = len(every) // PARAGRAPHS_PER_PAGE + 1
     _check_pages(pages, limits.max_pages)
-    units = [text.strip() for text in paragraphs if translatable(text)]
 
-    def rebuild(translations: list[str]) -> bytes:
+    def rebuild(translations: list[str], hinted: list[str]) -> bytes:
         doc = _open_docx(data, limits)
-        pending = iter(translations)
+        pending, spans = iter(translations), iter(hinted)
         for paragraph in _docx_paragraphs(doc):
-            runs = _text_runs(paragraph)
-            original = "".join(run.text for run in runs)
+            texts = _text_runs(paragraph)
+            original = "".join(run.text for run in texts)
             if translatable(original):
-                _write_paragraph(runs, original, next(pending))
+                found = [next(spans) for _ in runs.spans(texts)]
+                runs.write(texts, original, next(pending), found, _put)
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
 
     media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return document("docx", units, rebuild, media_type, ".docx", pages)
+    return document("docx", units, rebuild, media_type, ".docx", pages, hints)
 
 
-# -- pdf: paragraphs of each page, rebuilt as Markdown --------------------------------------------
+# -- pdf: paragraphs of each page, rebuilt as Markdown (pages apart by a rule) ---------------------
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _HYPHEN_BREAK = re.compile(r"([^\W\d_])-[ \t]*\n[ \t]*([^\W\d_])")
@@ -308,11 +309,12 @@ def extract_pdf(data: bytes, limits: ParseLimits) -> ExtractedDocument:
         )
 
     def rebuild(translations: list[str]) -> bytes:
+        """Paragraphs apart by blank lines, pages by a horizontal rule: no words of our own."""
         pending = iter(translations)
-        blocks: list[str] = []
-        for number, paragraphs in enumerate(pages, start=1):
-            blocks.append(f"# Page {number}")
-            blocks += [next(pending) if translatable(p) else p for p in paragraphs]
-        return ("\n\n".join(blocks) + "\n").encode("utf-8")
+        texts = [
+            "\n\n".join(next(pending) if translatable(p) else p for p in paragraphs)
+            for paragraphs in pages
+        ]
+        return ("\n\n---\n\n".join(text for text in texts if text) + "\n").encode("utf-8")
 
     return document("pdf", units, rebuild, "text/markdown; charset=utf-8", ".md", len(pages))

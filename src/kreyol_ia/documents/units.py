@@ -66,19 +66,37 @@ def decode(data: bytes) -> tuple[str, str]:
 def document(
     fmt: str,
     units: list[str],
-    rebuild: Callable[[list[str]], bytes],
+    rebuild: Callable[..., bytes],
     media_type: str,
     suffix: str,
     pages: int = 1,
+    hints: list[str] | None = None,
+    labels_language: bool = False,
 ) -> ExtractedDocument:
-    """Wrap ``rebuild`` so a wrong number of translations fails loudly, never misplaces text."""
+    """Wrap ``rebuild`` so a wrong number of translations fails loudly, never misplaces text.
 
-    def checked(translations: list[str]) -> bytes:
+    ``hints`` (formatted spans) are translated too, only to put formatting back; untranslated
+    hints are passed through when the caller has none, so formatting then falls back. A format
+    that ``labels_language`` (HTML's ``lang``) is told the target language.
+    """
+
+    def checked(
+        translations: list[str], hinted: list[str] | None = None, language: str | None = None
+    ) -> bytes:
         if len(translations) != len(units):
             raise DocumentError(
                 "translation_count_mismatch",
                 f"Expected {len(units)} translations, got {len(translations)}.",
             )
-        return rebuild(translations)
+        extra: dict[str, object] = {"language": language} if labels_language else {}
+        if hints is not None:
+            hinted = list(hints) if hinted is None else hinted
+            if len(hinted) != len(hints):
+                raise DocumentError(
+                    "translation_count_mismatch",
+                    f"Expected {len(hints)} span translations, got {len(hinted)}.",
+                )
+            extra["hinted"] = hinted
+        return rebuild(translations, **extra)
 
-    return ExtractedDocument(fmt, units, checked, media_type, suffix, pages)
+    return ExtractedDocument(fmt, units, checked, media_type, suffix, pages, list(hints or []))

@@ -17,6 +17,7 @@ import uuid
 
 from kreyol_ia.documents.callbacks import deliver, owner_secret
 from kreyol_ia.documents.jobs import JobService
+from kreyol_ia.metrics import JOB_DURATION
 
 logger = logging.getLogger(__name__)
 CLEANUP_EVERY = 60.0  # seconds between sweeps of expired jobs, busy or idle
@@ -47,7 +48,9 @@ class JobWorker:
         """Run one named job if this worker wins its claim (a queue message lands here)."""
         if not self.jobs.claim(task_id, self.name):
             return None
+        started = time.perf_counter()
         status = self.jobs.run(task_id, self.name)
+        JOB_DURATION.labels(status).observe(time.perf_counter() - started)
         self._notify(task_id, status)
         return status
 

@@ -33,6 +33,11 @@ def _langid() -> LanguageIdentifier:
         return _identifier
 
 
+def warm_up() -> None:
+    """Load the language-id model and the lexicons ahead of the first request that needs them."""
+    detect_language("Bonjou, kijan ou ye?")
+
+
 def _lexicon_coverage(text: str) -> dict[str, float]:
     """Share of words each language's lexicon knows; decisive on short greetings."""
     coverage = {}

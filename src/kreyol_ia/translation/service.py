@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from kreyol_ia.metrics import observe_translations
 from kreyol_ia.translation import glossary
 from kreyol_ia.translation.detect import Detection, detect_language
 from kreyol_ia.translation.engine import Engine, EngineInfo, Result
@@ -141,7 +142,9 @@ class TranslationService:
                 f"Unsupported target {target!r}; supported directions: {describe_pairs()}.",
             )
         cache = self.cache if use_cache else None
-        return [self._one(text, source, target, chosen, cache) for text in texts]
+        outcomes = [self._one(text, source, target, chosen, cache) for text in texts]
+        observe_translations(outcomes)
+        return outcomes
 
     def _one(
         self, text: str, source: str, target: str, engine: Engine, cache: SegmentCache | None

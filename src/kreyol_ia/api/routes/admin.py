@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from kreyol_ia.api.deps import KeyId, Users, require_scope
@@ -16,20 +16,28 @@ from kreyol_ia.db.clock import utcnow
 from kreyol_ia.ratelimit.tiers import TIERS
 
 Admin = Annotated[Principal, Depends(require_scope("admin"))]
+Username = Annotated[
+    str,
+    Path(
+        description="The account's username.",
+        examples=["marie"],
+        openapi_examples={"account": {"summary": "An account", "value": "marie"}},
+    ),
+]
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    disabled: bool | None = None
-    tier: str | None = Field(default=None, max_length=32)
-    scopes: list[str] | None = None
-    role: Literal["user", "admin"] | None = None
+    disabled: bool | None = Field(default=None, examples=[False])
+    tier: str | None = Field(default=None, max_length=32, examples=["pro"])
+    scopes: list[str] | None = Field(default=None, examples=[["translate", "documents", "keys"]])
+    role: Literal["user", "admin"] | None = Field(default=None, examples=["user"])
 
 
 class InviteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    days: int = Field(default=7, ge=1, le=90)
+    days: int = Field(default=7, ge=1, le=90, examples=[7])
 
 
 class InviteCreated(BaseModel):
@@ -41,14 +49,14 @@ class InviteCreated(BaseModel):
 def list_users(
     _admin: Admin,
     users: Users,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500, examples=[50])] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1, examples=[0])] = 0,
 ) -> list[UserPublic]:
     return users.list_users(limit, offset)
 
 
 @router.patch("/users/{username}", response_model=UserPublic, summary="Change an account")
-def update_user(username: str, body: UserUpdate, admin: Admin, users: Users) -> UserPublic:
+def update_user(username: Username, body: UserUpdate, admin: Admin, users: Users) -> UserPublic:
     """Disable (ends its sessions), set the tier, scopes or role (the admin power is the role)."""
     if body.tier is not None and body.tier not in TIERS:
         raise APIError(422, "unknown_tier", f"Unknown tier; use one of {', '.join(TIERS)}.")
@@ -77,7 +85,7 @@ def revoke_any_key(key_id: KeyId, _admin: Admin, users: Users) -> Response:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Reset a user's rate-limit windows",
 )
-def reset_limits(username: str, request: Request, _admin: Admin, users: Users) -> Response:
+def reset_limits(username: Username, request: Request, _admin: Admin, users: Users) -> Response:
     """Forget the user's usage in every window (not the usage records)."""
     user = _existing(users, username)
     request.app.state.limiter.reset(f"user:{user.username}")
@@ -89,7 +97,7 @@ def reset_limits(username: str, request: Request, _admin: Admin, users: Users) -
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Forget a user's failed sign-ins",
 )
-def unlock(username: str, request: Request, _admin: Admin, users: Users) -> Response:
+def unlock(username: Username, request: Request, _admin: Admin, users: Users) -> Response:
     """Clear the account's failed-sign-in counters (every IP), shared through Redis."""
     user = _existing(users, username)
     request.app.state.login_throttle.unlock(user.username)

@@ -4,28 +4,52 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Form, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, ConfigDict, Field
 
 from kreyol_ia.api.deps import CallerIP, Users, require_user_session
 from kreyol_ia.api.errors import APIError
 from kreyol_ia.auth import Principal, Token, UserCreate, UserPublic
+from kreyol_ia.metrics import LOGIN_THROTTLED
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 MAX_USERNAME, MAX_PASSWORD = 64, 128
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# Swagger's placeholders: a passphrase, and the shape of a refresh token (paste /token's)
+PASSWORD_EXAMPLE = "kafe cho ak pen nan maten"  # noqa: S105
+REFRESH_TOKEN_EXAMPLE = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtYXJpZSJ9.c2lnbmF0dXJl"  # noqa: S105
 
 
 class RegisterRequest(UserCreate):
     """A new account; ``invite`` is needed when registration is invite-only."""
 
-    invite: str | None = Field(default=None, max_length=100, repr=False)
+    invite: str | None = Field(
+        default=None, max_length=100, repr=False, examples=["inv_Xb3kQ9vR2mT7yL0pW5sN8dFh"]
+    )
+
+
+class SignInForm(OAuth2PasswordRequestForm):
+    """The OAuth2 password form with real examples in Swagger (client id/secret are unused)."""
+
+    def __init__(
+        self,
+        *,
+        grant_type: Annotated[str | None, Form(pattern="^password$", examples=["password"])] = None,
+        username: Annotated[str, Form(examples=["marie"])],
+        password: Annotated[
+            str, Form(examples=[PASSWORD_EXAMPLE], json_schema_extra={"format": "password"})
+        ],
+        scope: Annotated[str, Form(examples=["translate documents keys"])] = "",
+    ):
+        super().__init__(grant_type=grant_type, username=username, password=password, scope=scope)
 
 
 class RefreshRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    refresh_token: str = Field(min_length=10, max_length=4096, repr=False)
+    refresh_token: str = Field(
+        min_length=10, max_length=4096, repr=False, examples=[REFRESH_TOKEN_EXAMPLE]
+    )
 
 
 @router.post(
@@ -48,7 +72,7 @@ def register(body: RegisterRequest, users: Users) -> UserPublic:
 def token(
     request: Request,
     response: Response,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[SignInForm, Depends()],
     users: Users,
     ip: CallerIP,
 ) -> Token:
@@ -67,6 +91,7 @@ def token(
     throttle = request.app.state.login_throttle
     wait = throttle.reserve(form.username, ip)
     if wait:
+        LOGIN_THROTTLED.inc()
         raise APIError(
             429,
             "too_many_attempts",

@@ -22,8 +22,14 @@ from kreyol_ia.db.models import TASK_STATUSES
 from kreyol_ia.documents.callbacks import CallbackError, validate_callback_url
 from kreyol_ia.documents.jobs import JobService
 from kreyol_ia.documents.model import DocumentError, DocumentSummary
+from kreyol_ia.documents.quality import add_quality
 from kreyol_ia.documents.sandbox import ParserBusy
-from kreyol_ia.translation.languages import LANGUAGE_NAMES, describe_pairs, is_supported
+from kreyol_ia.translation.languages import (
+    LANGUAGE_NAMES,
+    describe_pairs,
+    is_supported,
+    normalise_code,
+)
 from kreyol_ia.translation.service import TranslationError
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
@@ -62,12 +68,22 @@ def submit_document(
     caller: Caller,
     jobs: Jobs,
     file: Annotated[UploadFile, File(description=".txt .md .srt .html .docx or .pdf")],
-    target: Annotated[str, Form(max_length=8)],
-    source: Annotated[str, Form(max_length=8)] = "auto",
-    engine: Annotated[str | None, Form(max_length=16)] = None,
-    callback_url: Annotated[str | None, Form(max_length=2048)] = None,
+    target: Annotated[str, Form(max_length=8, examples=["ht"])],
+    source: Annotated[str, Form(max_length=8, examples=["en"])] = "auto",
+    engine: Annotated[str | None, Form(max_length=16, examples=["phrasebook"])] = None,
+    callback_url: Annotated[
+        str | None, Form(max_length=2048, examples=["https://clinic.example.org/hooks/kreyol"])
+    ] = None,
+    force_source: Annotated[
+        bool,
+        Form(
+            description="Keep the given source even if the text looks like another language.",
+            examples=[False],
+        ),
+    ] = False,
 ) -> dict[str, Any]:
     """Charged before reading (by size), then by characters; a bad file is a 422 and still paid."""
+    source, target = normalise_code(source), normalise_code(target)
     _check_direction(source, target)
     if engine is not None:
         try:
@@ -94,6 +110,8 @@ def submit_document(
     if source == "auto":
         source = jobs.detect_source(document)
         _check_direction(source, target)
+    elif not force_source:
+        _check_source(jobs, document, source)
     cost = translation_cost(document.characters, settings.rate_cost_characters)
     check_request_size(request, caller, cost)
     if cost > paid:
@@ -119,6 +137,19 @@ def submit_document(
     }
 
 
+def _check_source(jobs: JobService, document: DocumentSummary, source: str) -> None:
+    """An English file sent as French would come back mostly untranslated: say so before work."""
+    found = jobs.mismatched_source(document, source)
+    if found is not None:
+        raise APIError(
+            422,
+            "source_mismatch",
+            f"This document looks like {LANGUAGE_NAMES[found]} ({found}), not "
+            f"{LANGUAGE_NAMES[source]} ({source}); send source={found} or source=auto, "
+            "or force_source=true to keep it.",
+        )
+
+
 def _parse(jobs: JobService, name: str, data: bytes) -> DocumentSummary:
     """The upload read in the sandbox; its refusals keep their stable codes."""
     try:
@@ -142,7 +173,10 @@ def _job(jobs: JobService, task_id: str, caller: Principal) -> dict[str, Any]:
 
 
 def _view(job: dict[str, Any]) -> dict[str, Any]:
-    shown = {k: v for k, v in job.items() if k not in {"owner", "input"}}
+    shown = {k: v for k, v in job.items() if k not in {"owner", "input", "result"}}
+    result = dict(job["result"] or {})
+    shown["quality"] = result.pop("quality", None) or add_quality(None, [])
+    shown["result"] = result or None
     options = job["input"]
     shown["document"] = {
         k: options.get(k)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hmac
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import SQLAlchemyError
 
 from kreyol_ia.api.deps import unauthenticated
 from kreyol_ia.api.errors import APIError
+from kreyol_ia.metrics import exposition
 
 router = APIRouter(tags=["service"])
 
@@ -60,11 +61,11 @@ def detail_allowed(request: Request) -> bool:
 
 @router.get("/metrics", include_in_schema=False)
 def metrics(request: Request) -> Response:
-    """The process's counters in the Prometheus text format."""
+    """Request, translation, cache, limiter and job metrics in the Prometheus text format."""
     if not _open_to_all(request):
         access = operator_access(request)
         if access is None:
             raise unauthenticated("Send the metrics token or an admin credential.")
         if access is False:
             raise APIError(403, "insufficient_scope", "Metrics need the metrics token or 'admin'.")
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(exposition(request.app.state.job_metrics), media_type=CONTENT_TYPE_LATEST)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kreyol_ia.api.deps import AppSettings, translation_caller
 from kreyol_ia.api.errors import APIError
 from kreyol_ia.api.ratelimiting import enforce, translation_cost
 from kreyol_ia.auth import Principal
 from kreyol_ia.config import Settings
+from kreyol_ia.documents.extract import html_markup
 from kreyol_ia.translation.engine import EngineInfo
-from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS, describe_pairs
+from kreyol_ia.translation.languages import (
+    LANGUAGE_NAMES,
+    SUPPORTED_PAIRS,
+    describe_pairs,
+    normalise_code,
+)
 from kreyol_ia.translation.normalize import is_valid_text
 from kreyol_ia.translation.service import TextOutcome, TranslationError, TranslationService
 
@@ -26,10 +32,23 @@ class TranslateRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str | list[str] = Field(examples=["Good morning, how are you?"])
+    text: str | list[str] = Field(
+        examples=["Good morning, how are you?", ["Wash your hands.", "Drink clean water."]]
+    )
     source: str = Field(default="auto", max_length=8, examples=["en"])
     target: str = Field(max_length=8, examples=["ht"])
     engine: str | None = Field(default=None, max_length=16, examples=["auto"])
+    format: Literal["text", "html"] = Field(
+        default="text",
+        description="html: translate text nodes and alt/title, keep tags, drop scripts.",
+        examples=["text"],
+    )
+
+    @field_validator("source", "target")
+    @classmethod
+    def _normalise(cls, value: str) -> str:
+        """``HT``, ``hat`` and ``fre`` mean ht and fr: answers always carry the 2-letter code."""
+        return normalise_code(value)
 
 
 class SegmentOut(BaseModel):
@@ -65,7 +84,7 @@ class TranslateResponse(BaseModel):
 
 class DetectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=20_000)
+    text: str = Field(min_length=1, max_length=20_000, examples=["Bonjou, kijan ou ye?"])
 
 
 class DetectResponse(BaseModel):
@@ -172,12 +191,37 @@ def translate(
     characters = sum(len(t) for t in texts)
     enforce(request, response, caller, translation_cost(characters, settings.rate_cost_characters))
     try:
-        outcomes = service.translate(texts, body.source, body.target, body.engine)
+        if body.format == "html":
+            outcomes = [_html(service, t, body.source, body.target, body.engine) for t in texts]
+        else:
+            outcomes = service.translate(texts, body.source, body.target, body.engine)
     except TranslationError as exc:
         raise APIError(422, exc.code, exc.message) from exc
     username = caller.username if caller is not None else "anonymous"
     request.app.state.db.record_usage("translate", username, characters=characters)
     return TranslateResponse(translations=[_out(o) for o in outcomes], characters=characters)
+
+
+def _html(
+    service: TranslationService, markup: str, source: str, target: str, engine: str | None
+) -> TextOutcome:
+    """Markup through the documents' HTML extractor: text nodes translated, tags kept, sanitised.
+
+    ``auto`` is detected once over the page's text, not per text node (short nodes mislead).
+    """
+    page = html_markup(markup)
+    detection = service.detect(" ".join(page.units)) if source == "auto" and page.units else None
+    source = detection.language if detection else source
+    outcomes = service.translate(page.units, source, target, engine) if page.units else []
+    translated = page.rebuild([o.text for o in outcomes], language=target).decode("utf-8")
+    return TextOutcome(
+        translated,
+        source,
+        target,
+        outcomes[0].engine if outcomes else "none",
+        detection,
+        [segment for outcome in outcomes for segment in outcome.segments],
+    )
 
 
 @router.post("/detect", response_model=DetectResponse, summary="Detect the language of a text")

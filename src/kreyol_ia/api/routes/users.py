@@ -15,8 +15,12 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    current_password: str = Field(min_length=1, max_length=128, repr=False)
-    new_password: str = Field(min_length=1, max_length=128, repr=False)
+    current_password: str = Field(
+        min_length=1, max_length=128, repr=False, examples=["kafe cho ak pen nan maten"]
+    )
+    new_password: str = Field(
+        min_length=1, max_length=128, repr=False, examples=["diri ak pwa wouj chak dimanch"]
+    )
 
 
 @router.get("/me", response_model=UserPublic, summary="Who am I")
