@@ -202,6 +202,11 @@ def test_user_errors_are_one_line(tmp_path: Path) -> None:
     _one_line(
         _run(tmp_path, "translate", "hello", "--from", "en", "--to", "xx", **env), 2, "unsupported"
     )
+    # Click's own complaints about the command line are one line too, not a usage box
+    _one_line(_run(tmp_path, "eval", "missing.tsv", "--from", "en", "--to", "ht"), 2, "missing.tsv")
+    _one_line(_run(tmp_path, "translate", "hello", **env), 2, "--to", "kreyol translate --help")
+    _one_line(_run(tmp_path, "keys", "revoke", "abc", **env), 2, "key_id")
+    _one_line(_run(tmp_path, "bogus"), 2, "bogus")
 
 
 def test_the_traceback_shows_only_with_debug(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import os
 import sys
 from typing import Any
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -74,13 +75,33 @@ def describe(exc: BaseException) -> tuple[str, int] | None:
     return None
 
 
+# Typer ≥ 0.16 raises its own vendored Click's exceptions, based on TyperException
+CLICK_ERRORS = (click.ClickException, getattr(typer, "TyperException", click.ClickException))
+
+
+def _usage_error(exc: Exception) -> None:
+    """Click's complaint about the command line as one line (help alone stays as it is)."""
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    code = getattr(exc, "exit_code", 2)
+    if message.strip():  # an empty one follows the help Click printed for no arguments
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+        err_console.print(
+            f"[red]error:[/red] {escape(message)}{hint}", highlight=False, soft_wrap=True
+        )
+    sys.exit(code)
+
+
 class GuardedTyper(typer.Typer):
     """A Typer app whose every command runs inside the error boundary."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("standalone_mode", False)  # Click's usage errors come to us too
         try:
-            return super().__call__(*args, **kwargs)
-        except KeyboardInterrupt:
+            result = super().__call__(*args, **kwargs)
+        except CLICK_ERRORS as exc:  # a bad option or argument: one line, not a usage box
+            _usage_error(exc)
+        except (KeyboardInterrupt, click.exceptions.Abort, typer.Abort):
             sys.exit(130)
         except Exception as exc:
             if debugging():
@@ -99,3 +120,6 @@ class GuardedTyper(typer.Typer):
                 f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True
             )
             sys.exit(code)
+        if isinstance(result, int):  # typer.Exit(code) and --help, outside standalone mode
+            sys.exit(result)
+        return result
