@@ -11,7 +11,6 @@ of the stale limit, however long a batch takes: only a dead worker's job is take
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,13 +20,13 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kreyol_ia.config import Settings
 from kreyol_ia.db import DatabaseManager, Task, TaskSegment
 from kreyol_ia.db.clock import utcnow
 from kreyol_ia.documents.extract import extract
+from kreyol_ia.documents.heartbeat import Heartbeat
 from kreyol_ia.documents.model import (
     DocumentError,
     DocumentSummary,
@@ -68,36 +67,6 @@ def parse_limits(settings: Settings) -> ParseLimits:
         wall_seconds=settings.parse_timeout_seconds,
         memory_bytes=settings.parse_memory_mb * 1024 * 1024,
     )
-
-
-class _Heartbeat:
-    """Renews a running job's claim on its own thread, so a slow batch never looks like a crash."""
-
-    def __init__(self, jobs: JobService, task_id: str, worker_id: str):
-        self.lost = threading.Event()
-        self._stop = threading.Event()
-        self._interval = jobs.settings.job_stale_seconds / 3
-        self._renew = lambda: jobs.renew(task_id, worker_id)
-        self._thread = threading.Thread(
-            target=self._beat, name=f"kreyol-heartbeat-{task_id[:8]}", daemon=True
-        )
-
-    def _beat(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                if not self._renew():
-                    self.lost.set()
-                    return
-            except SQLAlchemyError:
-                logger.warning("heartbeat failed; retrying in %.1f s", self._interval)
-
-    def __enter__(self) -> _Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 class JobService:
@@ -299,7 +268,9 @@ class JobService:
             return self._fail(task_id, worker_id, "The job stopped its worker repeatedly.")
         options = job["input"]
         try:
-            with _Heartbeat(self, task_id, worker_id) as heartbeat:
+            with Heartbeat(
+                lambda: self.renew(task_id, worker_id), self.settings.job_stale_seconds / 3, task_id
+            ) as heartbeat:
                 document = extract(
                     options["filename"], self.store.read_upload(task_id), limits=self.limits
                 )
@@ -325,7 +296,7 @@ class JobService:
         worker_id: str,
         document: ExtractedDocument,
         options: dict[str, Any],
-        heartbeat: _Heartbeat,
+        heartbeat: Heartbeat,
     ) -> list[str]:
         done = self._finished(task_id)
         todo = [i for i in range(len(document.units)) if i not in done]
