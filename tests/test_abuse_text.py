@@ -97,7 +97,7 @@ def test_odd_but_valid_text_is_translated(auth_client: TestClient, body: dict) -
         ({"text": [], "source": "en", "target": "ht"}, 422, "empty_request"),
         ({"text": "hi", "source": "en", "target": "ht", "engine": "bogus"}, 422, "unknown_engine"),
         ({"text": "hi", "source": "en", "target": "ht", "engine": "neural"}, 422, None),
-        ({"text": "hi", "source": "EN", "target": "ht"}, 422, "unsupported_language"),
+        ({"text": "hi", "source": "english", "target": "ht"}, 422, "unsupported_language"),
         ({"text": "hi", "source": "", "target": "ht"}, 422, "unsupported_language"),
         ({"text": "hi", "source": "en", "target": "auto"}, 422, "unsupported_language"),
         ({"text": "hi", "source": "en\x00", "target": "ht"}, 422, "unsupported_language"),
