@@ -121,3 +121,13 @@ def auth_client(client: TestClient) -> TestClient:
     make_user(client.app, "alice")
     client.headers.update(bearer(client, "alice"))
     return client
+
+
+@pytest.fixture
+def documents_client(settings: Settings) -> Iterator[TestClient]:
+    """Signed in as alice (enterprise tier); document jobs queued, run by the test itself."""
+    app = create_app(derive(settings, jobs_in_process=False))
+    with TestClient(app) as test_client:
+        make_user(app, "alice", tier="enterprise")
+        test_client.headers.update(bearer(test_client, "alice"))
+        yield test_client

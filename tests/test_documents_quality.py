@@ -8,25 +8,12 @@ import io
 import re
 
 import docx
-import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from fastapi.testclient import TestClient
 
-from kreyol_ia.api import create_app
-from kreyol_ia.config import Settings
 from kreyol_ia.documents.worker import JobWorker
-from tests.conftest import bearer, derive, make_user
 from tests.test_documents_extract import PDF_PAGES, pdf_bytes
-
-
-@pytest.fixture
-def app_client(settings: Settings):
-    app = create_app(derive(settings, jobs_in_process=False))
-    with TestClient(app) as client:
-        make_user(app, "alice", tier="enterprise")
-        client.headers.update(bearer(client, "alice"))
-        yield client
 
 
 def _translated(client: TestClient, name: str, data: bytes, **form: str):
@@ -72,14 +59,16 @@ def _looks(paragraph) -> list[tuple[str, str]]:
     return out
 
 
-def test_word_bold_italic_underline_and_links_survive_en_to_ht(app_client: TestClient) -> None:
+def test_word_bold_italic_underline_and_links_survive_en_to_ht(
+    documents_client: TestClient,
+) -> None:
     data = _docx(
         [("Take ", ""), ("2 pills", "bold"), (" every day.", "")],
         [("Wash", "italic"), (" your hands.", "")],
         [("Drink ", ""), ("clean water", "underline"), (".", "")],
         [("Visit ", ""), ("our website", "link"), (" today.", "")],
     )
-    task, result = _translated(app_client, "leaflet.docx", data)
+    task, result = _translated(documents_client, "leaflet.docx", data)
     paragraphs = docx.Document(io.BytesIO(result.content)).paragraphs
     assert [_looks(p) for p in paragraphs] == [
         [("Pran ", ""), ("2 grenn", "bold"), (" chak jou.", "")],
@@ -90,7 +79,9 @@ def test_word_bold_italic_underline_and_links_survive_en_to_ht(app_client: TestC
     assert task["progress"] == {"done": 4, "total": 4}  # formatting hints are not billed units
 
 
-def test_word_formatting_survives_ht_to_en_and_never_loses_text(app_client: TestClient) -> None:
+def test_word_formatting_survives_ht_to_en_and_never_loses_text(
+    documents_client: TestClient,
+) -> None:
     data = _docx(
         [("Lave", "bold"), (" men ou yo.", "")],
         [
@@ -99,36 +90,38 @@ def test_word_formatting_survives_ht_to_en_and_never_loses_text(app_client: Test
             (".", ""),
         ],  # the span is translated differently alone
     )
-    _, result = _translated(app_client, "fey.docx", data, source="ht", target="en")
+    _, result = _translated(documents_client, "fey.docx", data, source="ht", target="en")
     first, second = docx.Document(io.BytesIO(result.content)).paragraphs
     assert _looks(first)[0] == ("Wash", "bold") and first.text.startswith("Wash")
     assert second.text == "Drink clean water."  # fallback: whole text kept in the first run
 
 
-def test_task_view_reports_match_kinds_and_unknown_words(app_client: TestClient) -> None:
+def test_task_view_reports_match_kinds_and_unknown_words(documents_client: TestClient) -> None:
     text = b"Good morning.\nThe zorblax is broken.\nDrink clean water.\n"
-    task, _ = _translated(app_client, "note.txt", text)
+    task, _ = _translated(documents_client, "note.txt", text)
     quality = task["quality"]
     assert sum(quality["matches"].values()) == 3 and quality["matches"]["exact"] >= 1
     assert quality["unknown_words"] >= 1 and "zorblax" in quality["unknown_sample"]
     assert "quality" not in (task["result"] or {})
-    listed = app_client.get("/api/v1/tasks").json()["tasks"][0]
+    listed = documents_client.get("/api/v1/tasks").json()["tasks"][0]
     assert listed["quality"] == quality
 
 
-def test_pending_task_has_an_empty_quality(app_client: TestClient) -> None:
-    created = app_client.post(
+def test_pending_task_has_an_empty_quality(documents_client: TestClient) -> None:
+    created = documents_client.post(
         "/api/v1/documents",
         files={"file": ("a.txt", b"Good morning.")},
         data={"source": "en", "target": "ht"},
     )
-    task = app_client.get(created.json()["links"]["task"]).json()
+    task = documents_client.get(created.json()["links"]["task"]).json()
     assert task["quality"] == {"matches": {}, "unknown_words": 0, "unknown_sample": []}
 
 
-def test_english_document_sent_as_french_is_refused_unless_forced(app_client: TestClient) -> None:
+def test_english_document_sent_as_french_is_refused_unless_forced(
+    documents_client: TestClient,
+) -> None:
     data = _docx([("Wash your hands often and drink clean water every day.", "")])
-    refused = app_client.post(
+    refused = documents_client.post(
         "/api/v1/documents",
         files={"file": ("leaflet.docx", data)},
         data={"source": "fr", "target": "ht"},
@@ -136,14 +129,14 @@ def test_english_document_sent_as_french_is_refused_unless_forced(app_client: Te
     assert refused.status_code == 422, refused.text
     error = refused.json()["error"]
     assert error["code"] == "source_mismatch" and "(en)" in error["message"]
-    assert app_client.get("/api/v1/tasks").json()["tasks"] == []
-    forced = app_client.post(
+    assert documents_client.get("/api/v1/tasks").json()["tasks"] == []
+    forced = documents_client.post(
         "/api/v1/documents",
         files={"file": ("leaflet.docx", data)},
         data={"source": "fr", "target": "ht", "force_source": "true"},
     )
     assert forced.status_code == 202, forced.text
-    short = app_client.post(  # too little text to be sure: accepted as sent
+    short = documents_client.post(  # too little text to be sure: accepted as sent
         "/api/v1/documents",
         files={"file": ("a.txt", b"Good morning.")},
         data={"source": "fr", "target": "ht"},
@@ -151,20 +144,20 @@ def test_english_document_sent_as_french_is_refused_unless_forced(app_client: Te
     assert short.status_code == 202, short.text
 
 
-def test_translated_html_document_says_its_new_language(app_client: TestClient) -> None:
+def test_translated_html_document_says_its_new_language(documents_client: TestClient) -> None:
     page = b'<html lang="en" xml:lang="en"><body><p lang="en">Good morning.</p></body></html>'
-    _, result = _translated(app_client, "page.html", page)
+    _, result = _translated(documents_client, "page.html", page)
     assert result.text.startswith('<html lang="ht" xml:lang="ht">')
     assert "Bonjou." in result.text
 
 
-def test_translate_html_format_keeps_markup_and_sanitises(app_client: TestClient) -> None:
+def test_translate_html_format_keeps_markup_and_sanitises(documents_client: TestClient) -> None:
     markup = (
         '<html lang="en"><body><p class="note" onclick="steal()">Good morning.</p>'
         '<img alt="Wash your hands" src="a.png"><script>var s = "Good morning";</script>'
         "<style>p { color: red }</style><code>Drink water</code></body></html>"
     )
-    response = app_client.post(
+    response = documents_client.post(
         "/api/v1/translate", json={"text": markup, "target": "ht", "format": "html"}
     )
     assert response.status_code == 200, response.text
@@ -174,26 +167,28 @@ def test_translate_html_format_keeps_markup_and_sanitises(app_client: TestClient
     assert 'alt="Lave men ou yo"' in html and "<script" not in html and "onclick" not in html
     assert "<style>p { color: red }</style><code>Drink water</code>" in html
     assert out["source"] == "en" and out["matches"] and len(out["segments"]) == 2
-    plain = app_client.post(
+    plain = documents_client.post(
         "/api/v1/translate", json={"text": "<b>Good morning.</b>", "target": "ht"}
     )
     assert plain.json()["translations"][0]["translation"] != "<b>Bonjou.</b>"
-    wrong = app_client.post(
+    wrong = documents_client.post(
         "/api/v1/translate", json={"text": "x", "target": "ht", "format": "pdf"}
     )
     assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "validation_error"
 
 
-def test_translated_pdf_is_markdown_without_english_scaffolding(app_client: TestClient) -> None:
-    _, result = _translated(app_client, "leaflet.pdf", pdf_bytes(PDF_PAGES))
+def test_translated_pdf_is_markdown_without_english_scaffolding(
+    documents_client: TestClient,
+) -> None:
+    _, result = _translated(documents_client, "leaflet.pdf", pdf_bytes(PDF_PAGES))
     assert result.headers["content-type"].startswith("text/markdown")
     text = result.text
     assert not re.search(r"(?im)^#*\s*page\b", text)
     assert "\n\n---\n\n" in text and "Bwè dlo pwòp." in text
 
 
-def test_every_request_field_has_a_real_example(app_client: TestClient) -> None:
-    schema = app_client.get("/openapi.json").json()
+def test_every_request_field_has_a_real_example(documents_client: TestClient) -> None:
+    schema = documents_client.get("/openapi.json").json()
     components = schema["components"]["schemas"]
     for model in ("TranslateRequest", "DetectRequest"):
         for name, field in components[model]["properties"].items():

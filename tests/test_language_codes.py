@@ -10,10 +10,7 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from kreyol_ia.api import create_app
-from kreyol_ia.config import Settings
 from kreyol_ia.translation import languages
-from tests.conftest import bearer, derive, make_user
 
 
 @pytest.mark.parametrize(
@@ -33,49 +30,42 @@ def test_normalise_code(given: str, code: str) -> None:
     assert languages.normalise_code(given) == code
 
 
-@pytest.fixture
-def app_client(settings: Settings):
-    app = create_app(derive(settings, jobs_in_process=False))
-    with TestClient(app) as client:
-        make_user(app, "alice", tier="enterprise")
-        client.headers.update(bearer(client, "alice"))
-        yield client
-
-
-def test_translate_accepts_any_case_and_three_letter_codes(app_client: TestClient) -> None:
+def test_translate_accepts_any_case_and_three_letter_codes(documents_client: TestClient) -> None:
     for source, target in (("EN", "HT"), ("eng", "hat"), ("En", "Ht")):
-        answer = app_client.post(
+        answer = documents_client.post(
             "/api/v1/translate", json={"text": "Good morning", "source": source, "target": target}
         )
         assert answer.status_code == 200, answer.text
         body = answer.json()["translations"][0]
         assert (body["source"], body["target"]) == ("en", "ht")
         assert body["translation"] == "Bonjou"
-    french = app_client.post(
+    french = documents_client.post(
         "/api/v1/translate", json={"text": "Bonjou", "source": "HAT", "target": "fre"}
     )
     assert french.status_code == 200 and french.json()["translations"][0]["target"] == "fr"
-    bad = app_client.post("/api/v1/translate", json={"text": "x", "source": "en", "target": "XX"})
+    bad = documents_client.post(
+        "/api/v1/translate", json={"text": "x", "source": "en", "target": "XX"}
+    )
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "unsupported_language"
 
 
 def test_documents_accept_three_letter_codes_and_tasks_carry_zoned_timestamps(
-    app_client: TestClient,
+    documents_client: TestClient,
 ) -> None:
-    created = app_client.post(
+    created = documents_client.post(
         "/api/v1/documents",
         files={"file": ("a.txt", b"Good morning.\n")},
         data={"source": "ENG", "target": "Hat"},
     )
     assert created.status_code == 202, created.text
-    task = app_client.get(f"/api/v1/tasks/{created.json()['task_id']}").json()
+    task = documents_client.get(f"/api/v1/tasks/{created.json()['task_id']}").json()
     assert (task["document"]["source"], task["document"]["target"]) == ("en", "ht")
     for field in ("created_at", "updated_at", "expires_at"):
         if task.get(field) is not None:
             assert datetime.fromisoformat(task[field]).utcoffset() is not None, task[field]
-    listed = app_client.get("/api/v1/tasks").json()["tasks"]
+    listed = documents_client.get("/api/v1/tasks").json()["tasks"]
     assert listed and all(datetime.fromisoformat(t["created_at"]).tzinfo for t in listed)
-    bad = app_client.post(
+    bad = documents_client.post(
         "/api/v1/documents", files={"file": ("a.txt", b"x")}, data={"target": "klingon"}
     )
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "unsupported_language"
