@@ -48,11 +48,20 @@ def _assert_envelope(response, status: int, code: str) -> dict:
     return error
 
 
-def test_root_names_the_service(client: TestClient) -> None:
-    body = client.get("/").json()
+def test_service_info_names_the_service_and_its_limits(client: TestClient) -> None:
+    body = client.get("/api/v1/service").json()
     assert body["name"] == "Kreyòl IA"
     assert body["version"]
     assert isinstance(body["engines"], list)
+    assert body["max_text_chars"] == client.app.state.settings.max_text_chars
+    assert {f["extension"] for f in body["document_formats"]} >= {".docx", ".pdf", ".txt"}
+    assert body["registration"] in {"open", "invite", "closed"}
+
+
+def test_root_is_the_web_page_not_json(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.text.startswith("<!doctype html>")
 
 
 def test_health_and_ready(client: TestClient) -> None:
@@ -91,7 +100,8 @@ def test_docs_and_openapi(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     assert client.get("/redoc").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/", "/health", "/ready"} <= set(paths)
+    assert {"/api/v1/service", "/health", "/ready"} <= set(paths)
+    assert "/" not in paths  # the web page is not part of the API
 
 
 def test_request_id_is_generated_or_adopted(client: TestClient) -> None:

@@ -108,7 +108,7 @@ def test_detect_languages_and_engines(auth_client: TestClient) -> None:
     engines = auth_client.get("/api/v1/engines").json()
     assert engines["default"] == "phrasebook"
     assert engines["engines"][0]["name"] == "phrasebook"
-    assert auth_client.get("/").json()["engines"] == ["phrasebook"]
+    assert auth_client.get("/api/v1/service").json()["engines"] == ["phrasebook"]
 
 
 def test_imported_memory_wins_over_builtin(auth_client: TestClient, settings: Settings) -> None:

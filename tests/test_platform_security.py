@@ -49,10 +49,11 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
         assert "strict-transport-security" not in headers
 
 
-def test_docs_get_a_policy_that_lets_swagger_and_redoc_load(client: TestClient) -> None:
+def test_docs_load_only_from_this_server(client: TestClient) -> None:
     for path in ("/docs", "/redoc"):
         policy = client.get(path).headers["content-security-policy"]
-        assert "https://cdn.jsdelivr.net" in policy
+        assert "http" not in policy  # no CDN: every source is 'self' (or data:/blob:)
+        assert "script-src 'self';" in policy
         assert "frame-ancestors 'none'" in policy
 
 

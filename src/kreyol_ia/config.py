@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     api_key_pepper: SecretStr | None = None
     registration: Literal["open", "invite", "closed"] | None = None
     allow_anonymous: bool = False
+    # the web page's refresh cookie: None = Secure when the request came over https
+    cookie_secure: bool | None = None
     password_min_length: int = Field(default=10, ge=8, le=64)
     login_max_failures_per_user: int = Field(default=5, ge=1)
     login_max_failures_per_ip: int = Field(default=20, ge=1)

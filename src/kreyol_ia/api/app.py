@@ -47,6 +47,7 @@ from kreyol_ia.ratelimit.backends import Backend, FallbackBackend, MemoryBackend
 from kreyol_ia.redis_conn import check_eviction_policy, connect_redis
 from kreyol_ia.translation.detect import warm_up
 from kreyol_ia.translation.factory import build_translation_service
+from kreyol_ia.web import install_web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Translation between Haitian Creole (ht), English (en) and French (fr).",
         lifespan=lifespan,
         redirect_slashes=False,
+        docs_url=None,  # served from local bundles by the web package
+        redoc_url=None,
     )
     install_openapi(app)
     app.state.settings = settings
@@ -154,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents.router)
     if settings.metrics_enabled:
         app.include_router(metrics.router)
+    install_web(app)
     return app
 
 

@@ -5,15 +5,6 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-# Swagger UI and ReDoc load their script, style and font from jsDelivr (and ReDoc its logo from
-# fastapi.tiangolo.com) until the web page serves them locally.
-DOCS_CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
-    "https://cdn.jsdelivr.net; connect-src 'self'; worker-src blob:; frame-ancestors 'none'"
-)
-DOCS_PATHS = ("/docs", "/redoc")
 COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -27,22 +18,21 @@ API_HEADERS = {**COMMON_HEADERS, "Content-Security-Policy": API_CSP}
 class SecurityHeadersMiddleware:
     """Add nosniff, no-referrer, CSP, frame and opener policies (and HSTS over https).
 
-    A header the route set itself (the document download's sandbox CSP) is left as it is.
+    A header the route set itself (the web pages', the docs', the download's sandbox CSP) is
+    left as it is.
     """
 
     def __init__(self, app: ASGIApp, hsts_max_age: int = 0):
         self.app = app
         common = [(name.lower().encode(), value.encode()) for name, value in COMMON_HEADERS.items()]
         self.api_headers = [*common, (b"content-security-policy", API_CSP.encode())]
-        self.docs_headers = [*common, (b"content-security-policy", DOCS_CSP.encode())]
         self.hsts = f"max-age={hsts_max_age}; includeSubDomains".encode() if hsts_max_age else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
-        extra = self.docs_headers if path.startswith(DOCS_PATHS) else self.api_headers
+        extra = self.api_headers
         if self.hsts is not None and scope.get("scheme") == "https":
             extra = [*extra, (b"strict-transport-security", self.hsts)]
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kreyol_ia.api.deps import CallerIP, Users, require_user_session
 from kreyol_ia.api.errors import APIError
-from kreyol_ia.auth import Principal, Token, UserCreate, UserPublic
+from kreyol_ia.auth import Principal, Token, UserCreate, UserManager, UserPublic
 from kreyol_ia.metrics import LOGIN_THROTTLED
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -81,15 +81,19 @@ def token(
     An attempt is reserved before the password is checked (per account and IP, per account,
     per IP), so concurrent guesses cannot exceed the limits; a success gives it back.
     """
-    if len(form.username) > MAX_USERNAME or len(form.password) > MAX_PASSWORD:
-        raise APIError(
-            401,
-            "invalid_credentials",
-            "Incorrect username or password.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+    username = check_password(request, users, ip, form.username, form.password)
+    response.headers.update(NO_STORE)
+    return users.issue_tokens(username)
+
+
+def check_password(
+    request: Request, users: UserManager, ip: str, username: str, password: str
+) -> str:
+    """The account's username when the password is right; 401 or 429 otherwise (throttled)."""
+    if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
+        raise _bad_credentials()
     throttle = request.app.state.login_throttle
-    wait = throttle.reserve(form.username, ip)
+    wait = throttle.reserve(username, ip)
     if wait:
         LOGIN_THROTTLED.inc()
         raise APIError(
@@ -98,17 +102,20 @@ def token(
             "Too many failed sign-ins; try again later.",
             headers={"Retry-After": str(wait)},
         )
-    user = users.authenticate_user(form.username, form.password)
+    user = users.authenticate_user(username, password)
     if user is None:
-        raise APIError(
-            401,
-            "invalid_credentials",
-            "Incorrect username or password.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    throttle.succeeded(form.username, ip)
-    response.headers.update(NO_STORE)
-    return users.issue_tokens(user.username)
+        raise _bad_credentials()
+    throttle.succeeded(username, ip)
+    return user.username
+
+
+def _bad_credentials() -> APIError:
+    return APIError(
+        401,
+        "invalid_credentials",
+        "Incorrect username or password.",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 @router.post("/refresh", response_model=Token, summary="Exchange a refresh token")

@@ -10,18 +10,41 @@ from pydantic import BaseModel, Field
 from kreyol_ia import __version__
 from kreyol_ia.api.routes.metrics import detail_allowed
 from kreyol_ia.db.migrate import current_revision, head_revision
+from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS
 
 router = APIRouter(tags=["service"])
 
 
-@router.get("/", summary="Service name, version and engines")
-def root(request: Request) -> dict[str, Any]:
-    """What this server is and which translation engines it can use."""
+# what the web page offers in its file picker: the extensions ``detect_format`` accepts
+DOCUMENT_FORMATS = (
+    {"extension": ".txt", "media_type": "text/plain"},
+    {"extension": ".md", "media_type": "text/markdown"},
+    {"extension": ".srt", "media_type": "application/x-subrip"},
+    {"extension": ".html", "media_type": "text/html"},
+    {
+        "extension": ".docx",
+        "media_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    },
+    {"extension": ".pdf", "media_type": "application/pdf"},
+)
+
+
+@router.get("/api/v1/service", summary="Service name, version, engines and limits")
+def service(request: Request) -> dict[str, Any]:
+    """What this server is, what it translates, and the limits a client should respect."""
+    settings = request.app.state.settings
     return {
         "name": "Kreyòl IA",
         "version": __version__,
         "engines": request.app.state.engine_names(),
-        "docs": "/docs",
+        "languages": [{"code": code, "name": name} for code, name in LANGUAGE_NAMES.items()],
+        "pairs": [{"source": s, "target": t} for s, t in SUPPORTED_PAIRS],
+        "registration": settings.effective_registration,
+        "allow_anonymous": settings.allow_anonymous,
+        "max_text_chars": settings.max_text_chars,
+        "max_upload_bytes": settings.max_upload_bytes,
+        "document_formats": list(DOCUMENT_FORMATS),
+        "docs": {"swagger": "/docs", "redoc": "/redoc", "openapi": "/openapi.json"},
     }
 
 
