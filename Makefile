@@ -23,6 +23,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/kreyol db upgrade
 	$(BIN)/kreyol users create-admin --if-missing
+	@echo "open http://$(HOST):$(PORT)/ in a browser and sign in on the Account page (Kont) with that password"
 	@echo "the command line is $(BIN)/kreyol (or run: . $(BIN)/activate); make run HOST=… PORT=… to listen elsewhere"
 	$(BIN)/kreyol serve --host $(HOST) --port $(PORT)
 

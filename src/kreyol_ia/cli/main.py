@@ -68,7 +68,9 @@ def serve(
             highlight=False,
             soft_wrap=True,
         )
-    console.print(f"Kreyòl IA {__version__} on http://{host}:{port}  (API docs: /docs)")
+    console.print(
+        f"Kreyòl IA {__version__} on http://{host}:{port}  (web page: /, API docs: /docs)"
+    )
     uvicorn.run(
         "kreyol_ia.api.app:app_factory",
         factory=True,
