@@ -24,6 +24,7 @@ from kreyol_ia.api.routes import (
     auth,
     documents,
     health,
+    imports,
     keys,
     metrics,
     translate,
@@ -140,7 +141,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        overrides={"/api/v1/documents": settings.max_upload_bytes + 64 * 1024},
+        overrides={
+            "/api/v1/documents": settings.max_upload_bytes + 64 * 1024,
+            "/api/v1/admin/imports": settings.max_upload_bytes + 64 * 1024,
+        },
     )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
@@ -152,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users.router)
     app.include_router(keys.router)
     app.include_router(admin.router)
+    app.include_router(imports.router)
     app.include_router(translate.router)
     app.include_router(usage.router)
     app.include_router(documents.router)

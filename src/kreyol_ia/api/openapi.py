@@ -34,12 +34,17 @@ EXTRA_STATUSES: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/v1/auth/token"): (401, 429),
     ("post", "/api/v1/auth/refresh"): (401,),
     ("post", "/api/v1/auth/logout"): (401,),
+    ("post", "/api/v1/auth/session"): (401, 403, 429),
+    ("post", "/api/v1/auth/session/refresh"): (401, 403),
+    ("post", "/api/v1/auth/session/logout"): (403,),
     ("post", "/api/v1/translate"): (429,),
     ("post", "/api/v1/detect"): (429,),
     ("post", "/api/v1/documents"): (429,),
     ("get", "/api/v1/tasks/{task_id}/result"): (409,),
     ("post", "/api/v1/keys"): (409,),
     ("patch", "/api/v1/admin/users/{username}"): (409,),
+    ("delete", "/api/v1/admin/invites/{invite_id}"): (409,),
+    ("post", "/api/v1/admin/imports"): (409,),
 }
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,7 @@ from kreyol_ia.db import APIKey, DatabaseManager, Invite, User
 from kreyol_ia.db.clock import utcnow
 from kreyol_ia.retry import retry_on_database_error
 
+INVITE_ID_LENGTH = 16  # hex characters of the code's hash that name an invitation
 # identities the code itself uses (usage rows of anonymous callers): never an account
 RESERVED_NAMES = frozenset({"anonymous"})
 # names that would pass for the service or its operators: not for self-service sign-up
@@ -249,6 +251,32 @@ class UserManager(SessionMixin, KeyMixin):
             )
         return code
 
+    @retry_on_database_error()
+    def list_invites(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Invitations newest first, named by ``invite_id_of`` (the codes are not stored)."""
+        query = (
+            select(Invite)
+            .order_by(Invite.created_at.desc(), Invite.code_hash)
+            .limit(limit)
+            .offset(offset)
+        )
+        now = utcnow()
+        with self.db.session() as session:
+            return [_invite_view(row, now) for row in session.scalars(query)]
+
+    @retry_on_database_error()
+    def revoke_invite(self, invite_id: str) -> Literal["revoked", "missing", "used"]:
+        """Delete an unused invitation; a used one stays, as the record of who it admitted."""
+        match = Invite.code_hash.startswith(invite_id)
+        with self.db.session() as session:
+            deleted = session.execute(
+                delete(Invite).where(match, Invite.used_at.is_(None))
+            ).rowcount
+            if deleted:
+                return "revoked"
+            exists = session.scalar(select(func.count()).select_from(Invite).where(match))
+        return "used" if exists else "missing"
+
     def register(self, user: UserCreate, invite: str | None = None) -> UserPublic:
         """Self-service sign-up, as the registration setting allows.
 
@@ -327,3 +355,26 @@ def _claim_invite(session: Session, code: str, username: str) -> bool:
 
 def _code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
+
+
+def invite_id_of(code: str) -> str:
+    """The public name of an invitation: the start of its hash, so it never reveals the code."""
+    return _code_hash(code)[:INVITE_ID_LENGTH]
+
+
+def _invite_view(row: Invite, now: datetime) -> dict[str, Any]:
+    if row.used_at is not None:
+        state = "used"
+    elif row.expires_at <= now:
+        state = "expired"
+    else:
+        state = "active"
+    return {
+        "id": row.code_hash[:INVITE_ID_LENGTH],
+        "created_by": row.created_by,
+        "created_at": row.created_at,
+        "expires_at": row.expires_at,
+        "used_by": row.used_by,
+        "used_at": row.used_at,
+        "status": state,
+    }

@@ -194,6 +194,22 @@ class DatabaseManager:
             ).one()
         return {"requests": int(requests), "characters": int(characters)}
 
+    @retry_on_database_error()
+    def usage_by_day(self, username: str, since: date) -> dict[date, tuple[int, int]]:
+        """(requests, characters) per day of one user from ``since``, summed over endpoints."""
+        query = (
+            select(
+                UsageStat.date,
+                func.sum(UsageStat.requests),
+                func.sum(UsageStat.characters),
+            )
+            .where(UsageStat.username == username, UsageStat.date >= since)
+            .group_by(UsageStat.date)
+        )
+        with self.session() as session:
+            rows = session.execute(query).all()
+        return {day: (int(requests), int(characters)) for day, requests, characters in rows}
+
 
 def _task_dict(task: Task) -> dict[str, Any]:
     return {

@@ -37,12 +37,32 @@ class ImportRow:
     domain: str = "imported"
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why one line, unit or the whole file was refused; ``str()`` is the CLI's line."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
 @dataclass
 class ParseResult:
     """What was read and, per line or unit, what was refused and why."""
 
     rows: list[ImportRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        """The problems as text ("line 3: empty source or target"), as the CLI prints them."""
+        return [str(problem) for problem in self.problems]
+
+    def refuse(self, where: str, message: str) -> None:
+        """Record one problem."""
+        self.problems.append(Problem(where, message))
 
 
 def normalise_language(code: str) -> str | None:
@@ -65,38 +85,75 @@ def _check_texts(source: str, target: str) -> str | None:
 
 def parse_tsv(data: bytes, source: str | None = None, target: str | None = None) -> ParseResult:
     """TSV of ``source<TAB>target[<TAB>domain]``; a header of language codes may name the pair."""
+    return _parse_delimited(data, source, target, TSV)
+
+
+def parse_csv(data: bytes, source: str | None = None, target: str | None = None) -> ParseResult:
+    """CSV with the TSV's columns, header rule and checks, and ordinary CSV quoting."""
+    return _parse_delimited(data, source, target, CSV)
+
+
+@dataclass(frozen=True, slots=True)
+class _Format:
+    """How one delimited format splits cells, and how problems name its separator."""
+
+    delimiter: str
+    quoting: int
+    columns: str
+    header: str
+
+
+TSV = _Format("\t", csv.QUOTE_NONE, "tab-separated", "en<TAB>ht")
+CSV = _Format(",", csv.QUOTE_MINIMAL, "comma-separated", "en,ht")
+
+
+def _parse_delimited(
+    data: bytes, source: str | None, target: str | None, form: _Format
+) -> ParseResult:
     result = ParseResult()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        result.errors.append(f"file: not UTF-8 ({exc.reason} at byte {exc.start})")
+        result.refuse("file", f"not UTF-8 ({exc.reason} at byte {exc.start})")
         return result
-    reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
-    for number, row in enumerate(reader, start=1):
-        if not row or not any(cell.strip() for cell in row):
-            continue
-        if number == 1 and len(row) >= 2:
-            header = (normalise_language(row[0]), normalise_language(row[1]))
-            if all(header) and row[0].strip().isalpha():
-                source, target = header
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=form.delimiter, quoting=form.quoting
+    )
+    try:
+        for number, row in enumerate(reader, start=1):
+            if not row or not any(cell.strip() for cell in row):
                 continue
-        if not _pair_ok(source, target):
-            result.errors.append(
-                f"line {number}: unknown language pair; add a header like 'en<TAB>ht' "
-                "or pass --from/--to"
-            )
-            return result
-        if len(row) < 2:
-            result.errors.append(f"line {number}: expected 2 or 3 tab-separated columns")
-            continue
-        src, tgt = row[0].strip(), row[1].strip()
-        problem = _check_texts(src, tgt)
-        if problem:
-            result.errors.append(f"line {number}: {problem}")
-            continue
-        domain = row[2].strip() if len(row) > 2 and row[2].strip() else "imported"
-        result.rows.append(ImportRow(source, target, src, tgt, domain[:64]))  # type: ignore[arg-type]
+            if number == 1 and len(row) >= 2:
+                header = (normalise_language(row[0]), normalise_language(row[1]))
+                if all(header) and row[0].strip().isalpha():
+                    source, target = header
+                    continue
+            where = f"line {reader.line_num}"
+            if not _pair_ok(source, target):
+                result.refuse(
+                    where,
+                    f"unknown language pair; add a header like '{form.header}' or pass --from/--to",
+                )
+                return result
+            _add_row(result, row, where, source, target, form)  # type: ignore[arg-type]
+    except csv.Error as exc:
+        result.refuse(f"line {reader.line_num}", f"unreadable {form.columns} text ({exc})")
     return result
+
+
+def _add_row(
+    result: ParseResult, row: list[str], where: str, source: str, target: str, form: _Format
+) -> None:
+    if len(row) < 2:
+        result.refuse(where, f"expected 2 or 3 {form.columns} columns")
+        return
+    src, tgt = row[0].strip(), row[1].strip()
+    problem = _check_texts(src, tgt)
+    if problem:
+        result.refuse(where, problem)
+        return
+    domain = row[2].strip() if len(row) > 2 and row[2].strip() else "imported"
+    result.rows.append(ImportRow(source, target, src, tgt, domain[:64]))
 
 
 def parse_tmx(data: bytes) -> ParseResult:
@@ -105,21 +162,21 @@ def parse_tmx(data: bytes) -> ParseResult:
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
-        result.errors.append(f"file: not a readable TMX document ({exc})")
+        result.refuse("file", f"not a readable TMX document ({exc})")
         return result
     if root.tag != "tmx":
-        result.errors.append("file: the root element is not <tmx>")
+        result.refuse("file", "the root element is not <tmx>")
         return result
     for number, unit in enumerate(root.iter("tu"), start=1):
         variants = _variants(unit)
         kreyol = variants.pop("ht", None)
         if kreyol is None or not variants:
-            result.errors.append(f"tu {number}: needs a Kreyòl (ht) variant and an en or fr one")
+            result.refuse(f"tu {number}", "needs a Kreyòl (ht) variant and an en or fr one")
             continue
         for language, text in variants.items():
             problem = _check_texts(text, kreyol)
             if problem:
-                result.errors.append(f"tu {number}: {problem}")
+                result.refuse(f"tu {number}", problem)
                 continue
             result.rows.append(ImportRow(language, "ht", text, kreyol))
     return result
@@ -137,8 +194,17 @@ def _variants(unit: Element) -> dict[str, str]:
 
 
 def parse_file(name: str, data: bytes, source: str | None, target: str | None) -> ParseResult:
-    """Pick the parser from the content (``<tmx`` or XML prolog) rather than the name alone."""
+    """Pick the parser from the content (``<tmx`` or XML prolog) rather than the name alone.
+
+    A ``.csv`` or ``.tsv`` name decides between the two; otherwise a first line with a comma
+    and no tab is CSV.
+    """
+    name = name.lower()
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<?xml", b"<tmx")) or name.lower().endswith(".tmx"):
+    if head.startswith((b"<?xml", b"<tmx")) or name.endswith(".tmx"):
         return parse_tmx(data)
+    first_line = data.partition(b"\n")[0]
+    looks_csv = b"," in first_line and b"\t" not in first_line
+    if name.endswith(".csv") or (looks_csv and not name.endswith(".tsv")):
+        return parse_csv(data, source, target)
     return parse_tsv(data, source, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kreyol_ia.api.deps import KeyId, Users, require_scope
 from kreyol_ia.api.errors import APIError
 from kreyol_ia.auth import Principal, UserManager, UserPublic
+from kreyol_ia.auth.manager import INVITE_ID_LENGTH, invite_id_of
 from kreyol_ia.auth.scopes import ScopeError, normalise_scopes
 from kreyol_ia.db.clock import utcnow
 from kreyol_ia.ratelimit.tiers import TIERS
@@ -25,6 +27,7 @@ Username = Annotated[
     ),
 ]
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+INVITE_ID = re.compile(rf"[0-9a-f]{{{INVITE_ID_LENGTH}}}")
 
 
 class UserUpdate(BaseModel):
@@ -41,8 +44,21 @@ class InviteRequest(BaseModel):
 
 
 class InviteCreated(BaseModel):
+    id: str = Field(examples=["3f2a9c0d1b4e5f60"])
     code: str
     expires_at: datetime
+
+
+class InviteOut(BaseModel):
+    """An invitation as administrators see it: never its code, which only its holder knows."""
+
+    id: str = Field(examples=["3f2a9c0d1b4e5f60"])
+    created_by: str | None
+    created_at: datetime
+    expires_at: datetime
+    used_by: str | None
+    used_at: datetime | None
+    status: Literal["active", "used", "expired"]
 
 
 @router.get("/users", response_model=list[UserPublic], summary="List accounts")
@@ -128,7 +144,38 @@ def create_invite(
     """A single-use code, shown once (not cached)."""
     response.headers["Cache-Control"] = "no-store"
     code = users.create_invite(admin.username, body.days)
-    return InviteCreated(code=code, expires_at=utcnow() + timedelta(days=body.days))
+    expires_at = utcnow() + timedelta(days=body.days)
+    return InviteCreated(id=invite_id_of(code), code=code, expires_at=expires_at)
+
+
+@router.get("/invites", response_model=list[InviteOut], summary="List invitations")
+def list_invites(
+    _admin: Admin,
+    users: Users,
+    limit: Annotated[int, Query(ge=1, le=500, examples=[50])] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1, examples=[0])] = 0,
+) -> list[dict[str, object]]:
+    """Newest first, with whether each is still active, used (by whom) or expired."""
+    return users.list_invites(limit, offset)
+
+
+@router.delete(
+    "/invites/{invite_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke an unused invitation",
+)
+def revoke_invite(
+    invite_id: Annotated[str, Path(examples=["3f2a9c0d1b4e5f60"])],
+    _admin: Admin,
+    users: Users,
+) -> Response:
+    """A used invitation stays (409): it records who it admitted."""
+    outcome = users.revoke_invite(invite_id) if INVITE_ID.fullmatch(invite_id) else "missing"
+    if outcome == "missing":
+        raise APIError(404, "not_found", "No such invitation.")
+    if outcome == "used":
+        raise APIError(409, "invite_used", "This invitation has already been used.")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 def _existing(users: UserManager, username: str) -> UserPublic:

@@ -2,31 +2,70 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from kreyol_ia.api.deps import OptionalPrincipal, unauthenticated
-from kreyol_ia.api.ratelimiting import rate_identity
+from kreyol_ia.api.ratelimiting import max_request_cost, rate_identity
+from kreyol_ia.auth import Principal
 from kreyol_ia.db.clock import utcnow
 from kreyol_ia.ratelimit.limiter import usage
 
 router = APIRouter(prefix="/api/v1", tags=["usage"])
 
 
+def _signed_in(principal: Principal | None) -> Principal:
+    """Usage is per account: anonymous callers have none to show."""
+    if principal is None:
+        raise unauthenticated("Authentication required.")
+    return principal
+
+
+def _at(now: datetime, seconds: int) -> str:
+    """ISO-8601 UTC time ``seconds`` after ``now``: for clients showing a clock, not a countdown."""
+    return (now + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+
+
 @router.get("/usage", summary="Your limits and usage")
 def my_usage(request: Request, principal: OptionalPrincipal) -> dict[str, Any]:
     """Windows of your tier (not charged by this call) and totals from the usage records."""
-    if principal is None:
-        raise unauthenticated("Authentication required.")
+    principal = _signed_in(principal)
     key, tier = rate_identity(request, principal)
-    windows = usage(request.app.state.limiter.peek(key, tier))
-    today = utcnow().date()
+    now = utcnow()
+    windows = {
+        name: {**window, "resets_at": _at(now, window["reset"])}
+        for name, window in usage(request.app.state.limiter.peek(key, tier)).items()
+    }
+    today = now.date()
     db = request.app.state.db
+    settings = request.app.state.settings
+    per_request = max_request_cost(request, principal) * settings.rate_cost_characters - 1
     return {
         "username": principal.username,
         "tier": tier,
         "windows": windows,
+        "max_request_characters": min(settings.max_text_chars, per_request),
         "today": db.usage_since(principal.username, today),
         "month": db.usage_since(principal.username, today.replace(day=1)),
     }
+
+
+@router.get("/usage/daily", summary="Your usage per day")
+def my_daily_usage(
+    request: Request,
+    principal: OptionalPrincipal,
+    days: Annotated[int, Query(ge=1, le=366, examples=[30])] = 30,
+) -> dict[str, Any]:
+    """Requests and characters per UTC day, oldest first, days without use as zeros."""
+    principal = _signed_in(principal)
+    today = utcnow().date()
+    since = today - timedelta(days=days - 1)
+    recorded = request.app.state.db.usage_by_day(principal.username, since)
+    entries = []
+    for offset in range(days):
+        day = since + timedelta(days=offset)
+        requests, characters = recorded.get(day, (0, 0))
+        entries.append({"date": day.isoformat(), "requests": requests, "characters": characters})
+    return {"username": principal.username, "days": entries}
