@@ -163,7 +163,7 @@ def test_change_password_ends_sessions(client: TestClient) -> None:
         json={"current_password": "not my password", "new_password": NEW_PASSWORD},
         headers=auth(old),
     )
-    assert wrong.status_code == 422
+    assert wrong.status_code == 422 and error_code(wrong) == "wrong_password"
     assert sign_in(client, "alice")  # unchanged
 
     weak = client.post(
@@ -337,3 +337,25 @@ def test_invite_codes_are_not_cached(client: TestClient) -> None:
     created = client.post("/api/v1/admin/invites", json={}, headers=bearer(client, "root"))
     assert created.status_code == 201
     assert created.headers.get("cache-control") == "no-store"
+
+
+def test_guessing_the_current_password_is_throttled_like_sign_in(client: TestClient) -> None:
+    """A stolen access token must not become an unlimited password oracle."""
+    make_user(client.app, "alice")
+    tokens = sign_in(client, "alice")
+    limit = client.app.state.settings.login_max_failures_per_user
+    for _ in range(limit):
+        wrong = client.post(
+            "/api/v1/users/me/password",
+            json={"current_password": "a guess at it", "new_password": NEW_PASSWORD},
+            headers=auth(tokens),
+        )
+        assert error_code(wrong) == "wrong_password"
+    locked = client.post(
+        "/api/v1/users/me/password",
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers=auth(tokens),
+    )
+    assert locked.status_code == 429
+    assert locked.json()["error"]["details"]["retry_after"] > 0
+    assert int(locked.headers["Retry-After"]) > 0

@@ -37,6 +37,7 @@ EXTRA_STATUSES: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/v1/auth/session"): (401, 403, 429),
     ("post", "/api/v1/auth/session/refresh"): (401, 403),
     ("post", "/api/v1/auth/session/logout"): (403,),
+    ("post", "/api/v1/users/me/password"): (429,),
     ("post", "/api/v1/translate"): (429,),
     ("post", "/api/v1/detect"): (429,),
     ("post", "/api/v1/documents"): (429,),

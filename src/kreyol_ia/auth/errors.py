@@ -42,6 +42,12 @@ class WeakPassword(AuthError):
     status, code = 422, "weak_password"
 
 
+class WrongPassword(AuthError):
+    """The current password sent to change it is wrong (counted as a failed sign-in)."""
+
+    status, code = 422, "wrong_password"
+
+
 class ReservedUsername(AuthError):
     status, code = 422, "reserved_username"
 

@@ -26,6 +26,7 @@ from kreyol_ia.auth.errors import (
     RegistrationClosed,
     ReservedUsername,
     WeakPassword,
+    WrongPassword,
 )
 from kreyol_ia.auth.keystore import KeyMixin
 from kreyol_ia.auth.rows import public
@@ -203,7 +204,7 @@ class UserManager(SessionMixin, KeyMixin):
         with self.db.session() as session:
             row = session.get(User, username.lower())
             if row is None or not passwords.verify_password(current, row.hashed_password):
-                raise WeakPassword("The current password is not correct.")
+                raise WrongPassword("The current password is not correct.")
         self.set_password(username, new)
 
     def set_password(self, username: str, new: str) -> None:

@@ -95,18 +95,24 @@ def check_password(
     throttle = request.app.state.login_throttle
     wait = throttle.reserve(username, ip)
     if wait:
-        LOGIN_THROTTLED.inc()
-        raise APIError(
-            429,
-            "too_many_attempts",
-            "Too many failed sign-ins; try again later.",
-            headers={"Retry-After": str(wait)},
-        )
+        raise too_many_attempts(wait)
     user = users.authenticate_user(username, password)
     if user is None:
         raise _bad_credentials()
     throttle.succeeded(username, ip)
     return user.username
+
+
+def too_many_attempts(wait: int) -> APIError:
+    """429 with the wait in the header and the body (pages cannot always read headers)."""
+    LOGIN_THROTTLED.inc()
+    return APIError(
+        429,
+        "too_many_attempts",
+        f"Too many failed sign-ins; try again in {wait} s.",
+        headers={"Retry-After": str(wait)},
+        details={"retry_after": wait},
+    )
 
 
 def _bad_credentials() -> APIError:

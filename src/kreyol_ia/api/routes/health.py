@@ -41,6 +41,7 @@ def service(request: Request) -> dict[str, Any]:
         "pairs": [{"source": s, "target": t} for s, t in SUPPORTED_PAIRS],
         "registration": settings.effective_registration,
         "allow_anonymous": settings.allow_anonymous,
+        "password_min_length": settings.password_min_length,
         "max_text_chars": settings.max_text_chars,
         "max_upload_bytes": settings.max_upload_bytes,
         "document_formats": list(DOCUMENT_FORMATS),

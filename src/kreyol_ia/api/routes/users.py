@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from kreyol_ia.api.deps import OptionalPrincipal, Users, require_user_session, unauthenticated
+from kreyol_ia.api.deps import (
+    CallerIP,
+    OptionalPrincipal,
+    Users,
+    require_user_session,
+    unauthenticated,
+)
+from kreyol_ia.api.routes.auth import too_many_attempts
 from kreyol_ia.auth import Principal, UserPublic
+from kreyol_ia.auth.errors import WrongPassword
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
@@ -37,11 +45,28 @@ def me(principal: OptionalPrincipal, users: Users) -> UserPublic:
 @router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT, summary="Change password")
 def change_password(
     body: PasswordChange,
+    request: Request,
     principal: Annotated[Principal, Depends(require_user_session)],
     users: Users,
+    ip: CallerIP,
 ) -> Response:
-    """Needs the current password; every refresh token of the account is revoked."""
-    users.change_password(principal.username, body.current_password, body.new_password)
+    """Needs the current password; every refresh token of the account is revoked.
+
+    A wrong current password counts as a failed sign-in (same throttle), so a stolen access
+    token cannot be used to guess the password.
+    """
+    throttle = request.app.state.login_throttle
+    wait = throttle.reserve(principal.username, ip)
+    if wait:
+        raise too_many_attempts(wait)
+    try:
+        users.change_password(principal.username, body.current_password, body.new_password)
+    except WrongPassword:
+        raise
+    except Exception:
+        throttle.succeeded(principal.username, ip)  # the password was right: give it back
+        raise
+    throttle.succeeded(principal.username, ip)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
