@@ -83,6 +83,11 @@ export function formatDateTime(iso) {
   return new Intl.DateTimeFormat(LOCALES[current], options).format(new Date(iso));
 }
 
+/** A clock time with seconds ("last updated 14:03:27"). */
+export function formatTime(date) {
+  return new Intl.DateTimeFormat(LOCALES[current], { timeStyle: "medium" }).format(date);
+}
+
 export function formatBytes(n) {
   if (n < 1024) return t("unit.bytes", { n: formatNumber(n) });
   if (n < 1024 * 1024) return t("unit.kib", { n: formatNumber(Math.round(n / 1024)) });
