@@ -87,9 +87,7 @@ def enforce(request: Request, response: Response, principal: Principal | None, c
     charge(request, response, principal, cost)
 
 
-AUTH_PATHS = frozenset(
-    {"/api/v1/auth/token", "/api/v1/auth/session", "/api/v1/auth/register"}
-)
+AUTH_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/auth/session", "/api/v1/auth/register"})
 
 
 class AuthRateLimitMiddleware:
