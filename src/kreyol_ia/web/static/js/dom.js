@@ -67,6 +67,18 @@ export function field(label, control, hint) {
   return h("div", { class: "field" }, h("label", { for: control.id }, label), control, hintEl);
 }
 
+/** A file input whose button and "no file" text come from the catalogue: the browser's own
+ * are in the browser's language, not the page's. The input stays focusable (visually hidden). */
+export function filePicker(id, { accept, choose, none }) {
+  const input = h("input", { type: "file", id, accept, class: "sr-only" });
+  const chosen = h("span", { class: "muted", id: `${id}-chosen` }, none);
+  input.addEventListener("change", () => {
+    chosen.textContent = input.files.length ? input.files[0].name : none;
+  });
+  const button = h("label", { for: id, class: "button" }, choose);
+  return { input, element: h("div", { class: "file-picker" }, button, input, chosen) };
+}
+
 /** Put text on the clipboard; false when the browser refuses (no secure context, say). */
 export async function copyText(text) {
   try {
