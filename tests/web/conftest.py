@@ -28,7 +28,15 @@ LIVE_SITE = pytest.StashKey[LiveSite]()
 
 @pytest.fixture(scope="session")
 def site(request: pytest.FixtureRequest) -> Iterator[LiveSite]:
-    live = LiveSite({"KREYOL_ALLOW_ANONYMOUS": "true", "KREYOL_REGISTRATION": "invite"}).start()
+    # every test signs in from 127.0.0.1: the per-IP sign-in limit (30/min) is not under test here
+    live = LiveSite(
+        {
+            "KREYOL_ALLOW_ANONYMOUS": "true",
+            "KREYOL_REGISTRATION": "invite",
+            "KREYOL_AUTH_RATE_PER_MINUTE": "1000",
+            "KREYOL_AUTH_RATE_PER_HOUR": "10000",
+        }
+    ).start()
     request.config.stash[LIVE_SITE] = live
     yield live
     live.stop(dump_log=request.session.testsfailed > 0)

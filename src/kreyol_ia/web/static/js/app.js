@@ -88,7 +88,7 @@ function footer() {
       " · ",
       h("a", { href: "/docs" }, t("app.api_docs")),
       " · ",
-      h("a", { href: "/redoc" }, "ReDoc"),
+      h("a", { href: "/redoc" }, t("app.redoc")),
     ),
   );
 }

@@ -6,6 +6,7 @@ const LOCALES = { ht: "fr-HT", fr: "fr-FR", en: "en-GB" }; // numbers and dates:
 const listeners = new Set();
 let current = LANGUAGES.includes(document.documentElement.lang) ? document.documentElement.lang : "ht";
 let strings = {};
+let switches = 0;
 
 async function load(code) {
   const response = await fetch(new URL(`../i18n/${code}.json`, import.meta.url));
@@ -26,7 +27,10 @@ export function lang() {
 /** Switch language, remember it for a year, and tell every listener to re-render. */
 export async function setLang(code) {
   if (!LANGUAGES.includes(code)) return;
-  strings = await load(code);
+  const ticket = ++switches;
+  const loaded = await load(code);
+  if (ticket !== switches) return; // a later choice won while this one loaded
+  strings = loaded;
   current = code;
   document.documentElement.lang = code;
   document.cookie = `${COOKIE}=${code}; Path=/; Max-Age=31536000; SameSite=Lax`;
