@@ -216,13 +216,18 @@ class ApiServer:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
+
+
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Terminate a server we started and wait for it; kill it if it will not go in 20 s."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
 
 def kreyol_env(data_dir: Path, **extra: str) -> dict[str, str]:

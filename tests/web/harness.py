@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect
 
-from tests.servers import free_port, kreyol_env, wait_for_port
+from tests.servers import free_port, kreyol_env, stop_process, wait_for_port
 
 REPO = Path(__file__).resolve().parents[2]
 DEBIAN_CHROMIUM = "/usr/lib/chromium/chromium"  # the real binary behind the /usr/bin wrapper
@@ -129,13 +129,7 @@ class LiveSite:
 
     def stop(self, dump_log: bool = False) -> None:
         """Terminate and wait; print the log tail when the run had failures."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
         if dump_log:
             sys.stderr.write(f"\n--- kreyol serve log tail ({self.log}) ---\n{self.log_tail()}\n")
         else:

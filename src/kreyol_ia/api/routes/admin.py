@@ -26,6 +26,8 @@ Username = Annotated[
         openapi_examples={"account": {"summary": "An account", "value": "marie"}},
     ),
 ]
+PageSize = Annotated[int, Query(ge=1, le=500, examples=[50])]
+PageStart = Annotated[int, Query(ge=0, le=2**63 - 1, examples=[0])]
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 INVITE_ID = re.compile(rf"[0-9a-f]{{{INVITE_ID_LENGTH}}}")
 
@@ -65,8 +67,8 @@ class InviteOut(BaseModel):
 def list_users(
     _admin: Admin,
     users: Users,
-    limit: Annotated[int, Query(ge=1, le=500, examples=[50])] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1, examples=[0])] = 0,
+    limit: PageSize = 50,
+    offset: PageStart = 0,
 ) -> list[UserPublic]:
     return users.list_users(limit, offset)
 
@@ -152,8 +154,8 @@ def create_invite(
 def list_invites(
     _admin: Admin,
     users: Users,
-    limit: Annotated[int, Query(ge=1, le=500, examples=[50])] = 50,
-    offset: Annotated[int, Query(ge=0, le=2**63 - 1, examples=[0])] = 0,
+    limit: PageSize = 50,
+    offset: PageStart = 0,
 ) -> list[dict[str, object]]:
     """Newest first, with whether each is still active, used (by whom) or expired."""
     return users.list_invites(limit, offset)
