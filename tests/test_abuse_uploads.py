@@ -49,7 +49,8 @@ def _timed(client: TestClient, name: str, data: bytes):
     [
         ("bomb.docx", docx_bomb(4), "decompression_bomb"),
         ("bomb.pdf", pdf_bomb(20), "decompression_bomb"),
-        ("slow.pdf", pdf_bomb(3), "parse_timeout"),
+        # pypdf's work limit or the CPU limit, whichever this machine reaches first
+        ("slow.pdf", pdf_bomb(3), "parse_timeout|document_too_complex"),
     ],
     ids=["docx-empty-paragraphs", "pdf-inflating-stream", "pdf-slow-operators"],
 )
@@ -59,7 +60,7 @@ def test_bombs_are_refused_fast_and_still_charged(
     assert len(data) < 70_000
     response, elapsed = _timed(bomb_client, name, data)
     assert response.status_code == 422, response.text
-    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["code"] in code.split("|")
     assert elapsed < BOUND
     assert _used(bomb_client) >= 1  # the refused parse was paid for
 

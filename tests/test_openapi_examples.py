@@ -38,7 +38,8 @@ def test_every_request_field_has_an_example(spec: dict[str, Any]) -> None:
             bodies += 1
             schema = _resolve(content["schema"], spec)
             for name, field in schema["properties"].items():
-                if not field.get("examples"):
+                uploaded = "contentMediaType" in field or field.get("format") == "binary"
+                if not uploaded and not field.get("examples"):  # a file gets a file chooser
                     missing.append(f"{method.upper()} {path}: {name}")
     assert bodies >= 8
     assert missing == []
