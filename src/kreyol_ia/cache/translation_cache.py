@@ -86,6 +86,7 @@ class TranslationCache:
             value["match"],
             float(value["score"]),
             tuple(value.get("unknown", ())),
+            tuple(value.get("guessed", ())),
         )
 
     def set_segment(
@@ -101,6 +102,7 @@ class TranslationCache:
                 "match": result.match,
                 "score": result.score,
                 "unknown": list(result.unknown),
+                "guessed": list(result.guessed),
             },
             self.default_ttl,
         )

@@ -18,6 +18,9 @@ class Result:
     match: MatchKind
     score: float
     unknown: tuple[str, ...] = field(default_factory=tuple)
+    # words not in any lexicon whose rendering was guessed (transliterated or learned from the
+    # operator's memories): shown apart so a reader can check them
+    guessed: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, slots=True)

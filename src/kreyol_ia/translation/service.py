@@ -74,6 +74,10 @@ class TextOutcome:
     def unknown_words(self) -> list[str]:
         return list(dict.fromkeys(w for s in self.segments for w in s.result.unknown))
 
+    @property
+    def guessed_words(self) -> list[str]:
+        return list(dict.fromkeys(w for s in self.segments for w in s.result.guessed))
+
 
 class TranslationService:
     """The one entry point the API, CLI and document jobs use to translate text."""
@@ -218,7 +222,9 @@ class TranslationService:
                 text, used = glossary.enforce(
                     sentence, result.text, terms, builtin_lexicon(source, target)
                 )
-                result = Result(text, result.engine, result.match, result.score, result.unknown)
+                result = Result(
+                    text, result.engine, result.match, result.score, result.unknown, result.guessed
+                )
                 applied = tuple(used)
             if cache is not None and result.match != "passthrough":
                 cache.set_segment(sentence, source, target, info, result)

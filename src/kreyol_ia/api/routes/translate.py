@@ -59,6 +59,11 @@ class SegmentOut(BaseModel):
     match: str
     score: float
     unknown_words: list[str]
+    guessed_words: list[str] = Field(
+        default_factory=list,
+        description="Words in no lexicon whose rendering was guessed (transliterated, or learned "
+        "from imported memories): check them.",
+    )
 
 
 class DetectionOut(BaseModel):
@@ -74,6 +79,7 @@ class TranslationOut(BaseModel):
     engine: str
     matches: dict[str, int]
     unknown_words: list[str]
+    guessed_words: list[str] = Field(default_factory=list)
     segments: list[SegmentOut]
 
 
@@ -160,6 +166,7 @@ def _out(outcome: TextOutcome) -> TranslationOut:
         engine=outcome.engine,
         matches=outcome.matches,
         unknown_words=outcome.unknown_words,
+        guessed_words=outcome.guessed_words,
         segments=[
             SegmentOut(
                 source=s.source,
@@ -167,6 +174,7 @@ def _out(outcome: TextOutcome) -> TranslationOut:
                 match=s.result.match,
                 score=s.result.score,
                 unknown_words=list(s.result.unknown),
+                guessed_words=list(s.result.guessed),
             )
             for s in outcome.segments
         ],

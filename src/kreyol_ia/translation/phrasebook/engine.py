@@ -8,8 +8,14 @@ from collections.abc import Callable, Sequence
 from kreyol_ia import __version__
 from kreyol_ia.translation.engine import EngineInfo, Result
 from kreyol_ia.translation.languages import SUPPORTED_PAIRS, describe_pairs, is_supported
-from kreyol_ia.translation.phrasebook import from_kreyol, to_kreyol
-from kreyol_ia.translation.phrasebook.lexicon import Entry, Lexicon, builtin_entries
+from kreyol_ia.translation.phrasebook import from_kreyol, to_kreyol, transliterate
+from kreyol_ia.translation.phrasebook.lexicon import (
+    Entry,
+    Guess,
+    Guesser,
+    Lexicon,
+    builtin_entries,
+)
 from kreyol_ia.translation.phrasebook.memory import TranslationMemory
 from kreyol_ia.translation.phrasebook.tokens import (
     carry_symbols,
@@ -19,10 +25,29 @@ from kreyol_ia.translation.phrasebook.tokens import (
 )
 
 ImportedEntries = Callable[[str, str], tuple[str, list[Entry]]]
+# (version, word → translation) learned by aligning the operator's imported memories
+LearnedWords = Callable[[str, str], tuple[str, dict[str, str]]]
+GUESS_KINDS = ("learned", "transliterated")
 
 
 def _no_imports(_source: str, _target: str) -> tuple[str, list[Entry]]:
     return "", []
+
+
+def _nothing_learned(_source: str, _target: str) -> tuple[str, dict[str, str]]:
+    return "", {}
+
+
+def guesser(learned: dict[str, str], source: str, target: str) -> Guesser:
+    """For a word in no lexicon: the learned table first, then transliteration (or None)."""
+
+    def guess(word: str) -> Guess | None:
+        found = learned.get(word)
+        if found:
+            return Guess(found, "learned")
+        return transliterate.guess(word, source, target)
+
+    return guess
 
 
 class PhrasebookEngine:
@@ -30,9 +55,15 @@ class PhrasebookEngine:
 
     name = "phrasebook"
 
-    def __init__(self, fuzzy_threshold: float = 0.85, imported: ImportedEntries = _no_imports):
+    def __init__(
+        self,
+        fuzzy_threshold: float = 0.85,
+        imported: ImportedEntries = _no_imports,
+        learned: LearnedWords = _nothing_learned,
+    ):
         self.fuzzy_threshold = fuzzy_threshold
         self._imported = imported
+        self._learned = learned
         self._lock = threading.Lock()
         self._memories: dict[tuple[str, str], tuple[str, TranslationMemory]] = {}
         self._builtin: dict[tuple[str, str], list[Entry]] = {}
@@ -45,13 +76,15 @@ class PhrasebookEngine:
 
     def memory(self, source: str, target: str) -> TranslationMemory:
         """The direction's memory, rebuilt only when the imported entries changed."""
-        version, imported = self._imported(source, target)
+        imported_version, imported = self._imported(source, target)
+        learned_version, learned = self._learned(source, target)
+        version = f"{imported_version}:{learned_version}"
         with self._lock:
             cached = self._memories.get((source, target))
             if cached is not None and cached[0] == version:
                 return cached[1]
             builtin = self._builtin.setdefault((source, target), builtin_entries(source, target))
-            lexicon = Lexicon([*imported, *builtin], source)
+            lexicon = Lexicon([*imported, *builtin], source, guesser(learned, source, target))
             memory = TranslationMemory(lexicon)
             self._memories[(source, target)] = (version, memory)
             return memory
@@ -86,11 +119,14 @@ class PhrasebookEngine:
             units = from_kreyol.analyse(tokens, lexicon, target)
             words = from_kreyol.generate(units, target)
         unknown = tuple(dict.fromkeys(u.src for u in units if u.tag == "UNK"))
+        guessed = tuple(dict.fromkeys(u.src for u in units if u.has(*GUESS_KINDS)))
         word_count = sum(1 for t in tokens if t.kind == "word") or 1
-        score = round(0.6 * (1 - len(unknown) / word_count), 3)
+        # a guessed word counts half: it is often right, never checked
+        doubt = len(unknown) + 0.5 * len(guessed)
+        score = round(0.6 * max(0.0, 1 - doubt / word_count), 3)
         kind = "gloss" if len(unknown) < word_count else "passthrough"
         text = self._finish(segment, detokenize(words))
-        return Result(text, self.name, kind, score if kind == "gloss" else 0.0, unknown)
+        return Result(text, self.name, kind, score if kind == "gloss" else 0.0, unknown, guessed)
 
     @staticmethod
     def _finish(segment: str, text: str) -> str:

@@ -200,6 +200,9 @@ def _unit(
     if entry is None:
         if token.text[:1].isupper() and before:
             return Unit("KEEP", token.text, token.text)
+        guessed = lexicon.guess(lower)
+        if guessed is not None:
+            return Unit(guessed.tag, guessed.text, token.text, {guessed.kind})
         return Unit("UNK", token.text, token.text)
     gloss = oracle.get(lower)
     english_gloss = (gloss.target if gloss else entry.target).lower()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -41,11 +41,33 @@ def match_key(text: str, language: str) -> str:
     return " ".join(match_words(text, language))
 
 
-class Lexicon:
-    """Entries for one direction; the first entry loaded for a key wins (imports load first)."""
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """A rendering for a word no entry has: how it was made (``kind``) and its likely tag."""
 
-    def __init__(self, entries: Iterable[Entry], source_language: str):
+    text: str
+    kind: str  # "learned" (aligned from imported memories) or "transliterated"
+    tag: str = "NOUN"
+
+
+Guesser = Callable[[str], Guess | None]
+
+
+def _no_guess(_word: str) -> Guess | None:
+    return None
+
+
+class Lexicon:
+    """Entries for one direction; the first entry loaded for a key wins (imports load first).
+
+    ``guesser`` is asked only for words with no entry, after lemmatisation failed.
+    """
+
+    def __init__(
+        self, entries: Iterable[Entry], source_language: str, guesser: Guesser = _no_guess
+    ):
         self.language = source_language
+        self.guess = guesser
         self._entries: dict[str, Entry] = {}
         self._sentences: dict[str, Entry] = {}
         self._alternatives: dict[str, list[Entry]] = {}

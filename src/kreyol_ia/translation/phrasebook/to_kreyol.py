@@ -306,6 +306,9 @@ def _word_unit(
             return Unit(tag, entry.target, token.text, feats)
     if index > 0 and token.text[:1].isupper():
         return Unit("KEEP", token.text, token.text)
+    guessed = lexicon.guess(lower)
+    if guessed is not None:
+        return Unit(guessed.tag, guessed.text, token.text, {guessed.kind})
     return Unit("UNK", token.text, token.text)
 
 
