@@ -91,7 +91,8 @@ def test_eval_prints_bleu_chrf_and_match_counts(tmp_path: Path) -> None:
     test_set = tmp_path / "set.tsv"
     test_set.write_text(
         "en\tht\nGood morning, how are you?\tBonjou, kijan ou ye?\nI am sick.\tMwen malad.\n"
-        "The children are eating rice.\tTimoun yo ap manje diri.\n",
+        "The children are eating rice.\tTimoun yo ap manje diri.\n"
+        "The zorblat is here.\tZorblat la la.\n",
         encoding="utf-8",
     )
     out = _kreyol(tmp_path, "eval", str(test_set), "--from", "en", "--to", "ht")
@@ -99,8 +100,12 @@ def test_eval_prints_bleu_chrf_and_match_counts(tmp_path: Path) -> None:
     lines = dict(line.split(":", 1) for line in out.stdout.splitlines() if ":" in line)
     assert float(lines["BLEU"]) > 50
     assert float(lines["chrF++"]) > 50
-    assert int(lines["segments"]) == 3
-    assert int(lines["  exact"]) >= 2
+    assert int(lines["segments"]) == 4
+    assert int(lines["  exact"].split()[0]) >= 2
+    assert int(lines["source words"]) == 17
+    assert lines["unknown words"].split()[0] == "1"  # zorblat
+    assert lines["unknown words"].strip().endswith("(5.9%)")
+    assert "guessed words" in lines
 
 
 def test_tm_and_glossary_import_report_counts_and_line_errors(tmp_path: Path) -> None:

@@ -188,8 +188,12 @@ def eval_command(
     console.print(f"segments: {report.segments}")
     console.print(f"BLEU: {report.bleu:.2f}")
     console.print(f"chrF++: {report.chrf:.2f}")
-    for kind, count in sorted(report.matches.items()):
-        console.print(f"  {kind}: {count}")
+    console.print(f"source words: {report.words}")
+    console.print(f"unknown words: {report.unknown} ({report.unknown_rate:.1%})")
+    console.print(f"guessed words: {report.guessed} ({report.guessed_rate:.1%})")
+    console.print("sentences by match kind:")
+    for kind, share in report.match_shares().items():
+        console.print(f"  {kind}: {report.matches[kind]} ({share:.1%})")
 
 
 def _import(kind: str, file: Path, source: str | None, target: str | None) -> None:

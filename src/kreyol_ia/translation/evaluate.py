@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sacrebleu
 
+from kreyol_ia.translation.phrasebook.tokens import tokenize
 from kreyol_ia.translation.service import TranslationService
 
 
@@ -20,6 +21,22 @@ class EvalReport:
     bleu: float
     chrf: float
     matches: dict[str, int]
+    words: int = 0  # source words
+    unknown: int = 0  # words left untranslated (counted once per sentence)
+    guessed: int = 0  # words transliterated or learned (counted once per sentence)
+
+    @property
+    def unknown_rate(self) -> float:
+        return self.unknown / self.words if self.words else 0.0
+
+    @property
+    def guessed_rate(self) -> float:
+        return self.guessed / self.words if self.words else 0.0
+
+    def match_shares(self) -> dict[str, float]:
+        """Each match kind's share of the sentences served."""
+        total = sum(self.matches.values()) or 1
+        return {kind: count / total for kind, count in sorted(self.matches.items())}
 
 
 def read_test_set(path: Path) -> list[tuple[str, str]]:
@@ -47,11 +64,18 @@ def evaluate(
     hypotheses = [outcome.text for outcome in outcomes]
     references = [[ref for _, ref in pairs]]
     matches: Counter[str] = Counter()
+    unknown = guessed = 0
     for outcome in outcomes:
         matches.update(segment.result.match for segment in outcome.segments)
+        unknown += sum(len(segment.result.unknown) for segment in outcome.segments)
+        guessed += sum(len(segment.result.guessed) for segment in outcome.segments)
+    words = sum(1 for src, _ in pairs for token in tokenize(src) if token.kind == "word")
     return EvalReport(
         segments=len(pairs),
         bleu=sacrebleu.corpus_bleu(hypotheses, references).score,
         chrf=sacrebleu.corpus_chrf(hypotheses, references, word_order=2).score,
         matches=dict(matches),
+        words=words,
+        unknown=unknown,
+        guessed=guessed,
     )

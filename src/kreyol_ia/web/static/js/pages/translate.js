@@ -166,6 +166,17 @@ function unknownList(outcome) {
   );
 }
 
+function guessedList(outcome) {
+  const guessed = outcome.guessed_words || [];
+  if (!guessed.length) return null;
+  return h(
+    "div",
+    { class: "notice" },
+    h("p", { id: "guessed-words" }, t("translate.guessed_list", { words: guessed.join(", ") })),
+    h("p", { class: "hint" }, t("translate.guessed_explain")),
+  );
+}
+
 function engineName(name) {
   return has(`translate.engine_name.${name}`) ? t(`translate.engine_name.${name}`) : name;
 }
@@ -195,6 +206,7 @@ function resultBody(outcome, status) {
     detectedLine(outcome),
     h("p", { id: "engine", class: "hint" }, engine),
     unknownList(outcome),
+    guessedList(outcome),
     h("h2", {}, t("translate.segments")),
     h("ol", { class: "segments" }, segments),
     legend(outcome),
