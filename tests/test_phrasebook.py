@@ -451,15 +451,22 @@ def test_french_past_copula_with_plural_subject(engine: PhrasebookEngine) -> Non
 
 
 def test_unknown_words_pass_through_and_are_listed(engine: PhrasebookEngine) -> None:
-    result = one(engine, "I see the blorptastic dog.", "en", "ht")
-    assert "blorptastic" in result.text.split()
-    assert result.unknown == ("blorptastic",)
+    result = one(engine, "I see the blorpwamp dog.", "en", "ht")
+    assert "blorpwamp" in result.text.split()
+    assert result.unknown == ("blorpwamp",)
     assert result.match == "gloss"
     assert result.score < 0.6
+    # a Latinate-looking unknown word is respelled instead, and said to be a guess
+    guessed = one(engine, "I see the blorptastic dog.", "en", "ht")
+    assert guessed.unknown == ()
+    assert guessed.guessed == ("blorptastic",)
 
-    result = one(engine, "Mwen wè zoblofik.", "ht", "en")
-    assert result.text == "I see zoblofik."
-    assert result.unknown == ("zoblofik",)
+    result = one(engine, "Mwen wè zoblomp.", "ht", "en")
+    assert result.text == "I see zoblomp."
+    assert result.unknown == ("zoblomp",)
+    respelled = one(engine, "Mwen wè zoblofik.", "ht", "en")  # -ik is -ic: a guess
+    assert respelled.text == "I see zoblofic."
+    assert respelled.guessed == ("zoblofik",)
 
 
 def test_all_unknown_is_passthrough(engine: PhrasebookEngine) -> None:

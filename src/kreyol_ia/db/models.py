@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -194,6 +195,27 @@ class MemoryEntry(Base):
             "kind", "source_lang", "target_lang", "source_text", name="uq_memory_entries_source"
         ),
         Index("idx_memory_entries_pair", "source_lang", "target_lang"),
+    )
+
+
+class LearnedWord(Base):
+    """A word translation aligned from imported memories, for words no lexicon has."""
+
+    __tablename__ = "learned_words"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_lang: Mapped[str] = mapped_column(String(8), nullable=False)
+    target_lang: Mapped[str] = mapped_column(String(8), nullable=False)
+    source_word: Mapped[str] = mapped_column(String(64), nullable=False)
+    target_word: Mapped[str] = mapped_column(String(64), nullable=False)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
+    probability: Mapped[float] = mapped_column(Float, nullable=False)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "source_lang", "target_lang", "source_word", name="uq_learned_words_source"
+        ),
     )
 
 

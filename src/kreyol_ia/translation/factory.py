@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 def build_engines(settings: Settings, memory: MemoryStore | None) -> dict[str, Engine]:
     """The phrasebook always; the neural engine when ``KREYOL_MODEL_DIR`` holds a model."""
     phrasebook = (
-        PhrasebookEngine(settings.fuzzy_threshold, memory.entries)
+        PhrasebookEngine(settings.fuzzy_threshold, memory.entries, learned=memory.learned)
         if memory is not None
         else PhrasebookEngine(settings.fuzzy_threshold)
     )

@@ -401,3 +401,11 @@ VERBS = frozenset(IRREGULAR_PAST) | frozenset(
     "finish travel dance watch cry laugh push pull turn show kill die fill count check rest "
     "sell buy pay enter jump climb drop save bring".split()
 )
+MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+# "in May", "of May": after these a capitalised May is the month, not the modal
+MONTH_CUES = frozenset("in of since until during from by next last early late mid".split())
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+TITLES = {"mr": "Msye", "mrs": "Madan", "ms": "Madan", "miss": "Manmzèl", "dr": "Doktè"}
+RELATIVE_HEADS = frozenset({"NOUN", "NP", "KEEP", "PHRASE", "ADJ"})

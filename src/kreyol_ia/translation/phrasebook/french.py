@@ -62,6 +62,24 @@ PARTICIPLES = {
     "perdre": "perdu",
     "entendre": "entendu",
     "répondre": "répondu",
+    "pleuvoir": "plu",
+    "falloir": "fallu",
+    "courir": "couru",
+    "tenir": "tenu",
+    "obtenir": "obtenu",
+    "devenir": "devenu",
+    "revenir": "revenu",
+    "offrir": "offert",
+    "découvrir": "découvert",
+    "apprendre": "appris",
+    "croire": "cru",
+    "construire": "construit",
+    "produire": "produit",
+    "conduire": "conduit",
+    "battre": "battu",
+    "suivre": "suivi",
+    "rendre": "rendu",
+    "descendre": "descendu",
 }
 PARTICIPLE_FORMS = frozenset(PARTICIPLES.values())
 ETRE_VERBS = {
@@ -358,7 +376,8 @@ def elide(words: list[str]) -> list[str]:
 
 
 PREPOSITIONS = frozenset(
-    "à dans sur sous avec pour chez entre après avant pendant sans vers contre par depuis".split()
+    "à dans sur sous avec pour chez entre après avant pendant sans vers contre par depuis "
+    "en".split()
 )
 
 
@@ -490,3 +509,15 @@ def imperfect(lemma: str, person: int) -> str:
     if stem.endswith("g") and ending[0] in "a":
         stem += "e"
     return stem + ending + sep + rest
+
+
+MONTHS = frozenset(
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)
+TITLES = {"m": "Msye", "mme": "Madan", "mlle": "Manmzèl", "dr": "Doktè", "me": "Mèt"}
+# endings a past participle can have once it agrees (mangé, partie, finis, prises, ouvert…)
+PARTICIPLE_ENDINGS = tuple(
+    stem + agreement
+    for stem in ("é", "i", "u", "is", "it", "ert", "ort")
+    for agreement in ("", "e", "s", "es")
+)

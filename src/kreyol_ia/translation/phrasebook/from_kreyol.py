@@ -5,10 +5,12 @@ from __future__ import annotations
 from kreyol_ia.translation.phrasebook import english, french
 from kreyol_ia.translation.phrasebook.kreyol import (
     DETERMINERS,
+    MONTHS,
     NUMBER_WORDS,
     PRENOMINAL_ADJECTIVES,
     SUBJECT_PRONOUNS,
     TENSE_MARKERS,
+    TITLES,
     expand_short_forms,
 )
 from kreyol_ia.translation.phrasebook.lexicon import Lexicon, as_fragment, builtin_lexicon
@@ -103,6 +105,12 @@ def analyse(tokens: list[Token], lexicon: Lexicon, target: str) -> list[Unit]:
     while i < len(words):
         token = words[i]
         lower = token.lower
+        special = _title(words, i, target) or _date(words, i, lexicon, target)
+        special = special or _money(words, i)
+        if special is not None:
+            units.append(special[1])
+            i += special[0]
+            continue
         if token.kind != "word":
             tag = {"number": "NUM", "punct": "PUNCT"}.get(token.kind, "KEEP")
             units.append(Unit(tag, token.text, token.text))
@@ -118,9 +126,64 @@ def analyse(tokens: list[Token], lexicon: Lexicon, target: str) -> list[Unit]:
             units.append(Unit("PHRASE", as_fragment(entry.target), lower))
             i += span
             continue
-        units.append(_unit(token, units, words[i + 1 :], lexicon, pos_oracle, target))
+        unit = _unit(token, units, words[i + 1 :], lexicon, pos_oracle, target)
+        if unit.has("name") and units and units[-1].has("name"):
+            units[-1] = Unit(
+                "KEEP", f"{units[-1].out} {unit.out}", f"{units[-1].src} {unit.src}", {"name"}
+            )  # "Msye Jean", "Sen Mak": one name
+        else:
+            units.append(unit)
         i += 1
     return units
+
+
+def _title(words: list[Token], i: int, target: str) -> tuple[int, Unit] | None:
+    """``Msye Jean`` → ``Mr. Jean`` / ``M. Jean``: a title only when a name follows."""
+    title = TITLES.get(words[i].lower)
+    name = words[i + 1] if i + 1 < len(words) else None
+    if title is None or name is None or name.kind != "word" or not name.text[:1].isupper():
+        return None
+    text = title[0 if target == "en" else 1]
+    return 1, Unit("KEEP", text, words[i].text, {"name"})
+
+
+def _date(words: list[Token], i: int, lexicon: Lexicon, target: str) -> tuple[int, Unit] | None:
+    """``3 me 2021`` → ``3 May 2021`` / ``3 mai 2021``; ``me 2021`` → ``May 2021``."""
+
+    def month(j: int) -> str:
+        if j >= len(words) or words[j].lower not in MONTHS:
+            return ""
+        names = english.MONTHS if target == "en" else french.MONTHS
+        found = (e.target for e in lexicon.alternatives(words[j].lower))
+        name = next((t for t in found if t.lower() in names), "")
+        return name.capitalize() if target == "en" else name.lower()
+
+    def number(j: int, low: int, high: int) -> str:
+        token = words[j] if j < len(words) else None
+        if token is None or token.kind != "number" or not token.text.isdigit():
+            return ""
+        return token.text if low <= int(token.text) <= high else ""
+
+    day = number(i, 1, 31)
+    start = i + 1 if day else i
+    name = month(start)
+    if not name:
+        return None
+    year = number(start + 1, 1000, 2999)
+    if not day and not year:
+        return None
+    parts = [p for p in (day, name, year) if p]
+    span = len(parts)
+    return span, Unit("KEEP", " ".join(parts), " ".join(w.text for w in words[i : i + span]))
+
+
+def _money(words: list[Token], i: int) -> tuple[int, Unit] | None:
+    """``$5``: the currency sign stays glued to its amount."""
+    if words[i].text not in {"$", "€", "£"} or i + 1 >= len(words):
+        return None
+    if words[i + 1].kind != "number":
+        return None
+    return 2, Unit("KEEP", words[i].text + words[i + 1].text, words[i].text + words[i + 1].text)
 
 
 def _phrase_fits(words: list[Token], i: int, span: int, lexicon: Lexicon) -> bool:
@@ -196,6 +259,9 @@ def _unit(
         return Unit("MODAL", MODALS[lower][column], lower)
     if lower in FUNCTION_WORDS:
         return Unit("FUNC", FUNCTION_WORDS[lower][column], lower)
+    if token.text[:1].isupper() and before and previous is not None and previous.out not in ".!?":
+        name = next((e for e in lexicon.alternatives(lower) if e.source[:1].isupper()), None)
+        return Unit("KEEP", name.target if name is not None else token.text, token.text, {"name"})
     entry = lexicon.get(lower)
     if entry is None:
         if token.text[:1].isupper() and before:
@@ -223,6 +289,7 @@ def _unit(
     before_tag = previous.tag if previous is not None else ""
     has_verb = _has_verb_reading(oracle, lower)
     verbal = before_tag in {"PRON", "PAST", "PROG", "FUT", "COND", "MODAL", "NEVER", "NP"}
+    verbal = verbal or (previous is not None and previous.has("name") and len(before) == 1)
     if before_tag == "NEG":
         verbal = has_verb or next_word != ""
     if before_tag == "VERB" and previous is not None:
@@ -504,6 +571,8 @@ def _tail(units: list[Unit], verb: Unit | None, target: str, negative: bool) -> 
             and text not in _NO_PREPOSITION
         ):
             text = _motion_complement(unit, text, target)
+        elif index == 0 and verb is not None and verb.out in MOTION_VERBS and unit.has("name"):
+            text = f"{'to' if target == 'en' else 'à'} {text}"
         elif target == "fr" and index == 0 and verb is not None and _bare(unit, text):
             text = french.partitive(text, negative or verb.out.endswith("besoin"))
         if following is not None and following.src == "anpil" and unit.tag == "ADJ":

@@ -20,6 +20,14 @@ TENSE_MARKERS = {
     "ta": "cond",
 }
 DETERMINERS = {"la", "a", "an", "lan", "nan"}
+MONTHS = frozenset("janvye fevriye mas avril me jen jiyè out septanm oktòb novanm desanm".split())
+# titles before a name, in (English, French)
+TITLES = {
+    "msye": ("Mr.", "M."),
+    "madan": ("Mrs.", "Mme"),
+    "manmzèl": ("Miss", "Mlle"),
+    "doktè": ("Dr.", "Dr"),
+}
 _NASAL_ENDINGS = ("an", "en", "on")
 _VOWELS = set("aeiouèòà")
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from kreyol_ia.translation.phrasebook import english
 from kreyol_ia.translation.phrasebook.kreyol import expand_short_forms
@@ -127,6 +128,23 @@ def as_fragment(target: str) -> str:
 
 
 DATA_PACKAGE = "kreyol_ia.translation"
+# For a word two files translate (read backwards, frè is brother, fee and freight), the first file
+# wins: general, then everyday life, then the broad core vocabulary, then specialised fields.
+EVERYDAY_FILES = frozenset(
+    f"{name}.tsv"
+    for name in (
+        "emergency family food greetings health home numbers school time transport work "
+        "government places calendar"
+    ).split()
+)
+
+
+def _file_priority(path: Traversable) -> tuple[int, str]:
+    if path.name == "general.tsv":
+        return 0, ""
+    if path.name in EVERYDAY_FILES:
+        return 1, path.name
+    return (2 if path.name == "core.tsv" else 3), path.name
 
 
 def builtin_entries(source: str, target: str) -> list[Entry]:
@@ -136,7 +154,7 @@ def builtin_entries(source: str, target: str) -> list[Entry]:
     folder = resources.files(DATA_PACKAGE).joinpath("data", f"{other}_ht")
     files = sorted(
         (f for f in folder.iterdir() if f.name.endswith(".tsv")),
-        key=lambda f: (f.name != "general.tsv", f.name),
+        key=_file_priority,
     )
     entries: list[Entry] = []
     for path in files:

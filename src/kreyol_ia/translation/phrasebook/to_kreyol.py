@@ -10,7 +10,13 @@ from kreyol_ia.translation.phrasebook.kreyol import (
     contract,
     definite_article,
 )
-from kreyol_ia.translation.phrasebook.lexicon import Entry, Lexicon, as_fragment, builtin_lexicon
+from kreyol_ia.translation.phrasebook.lexicon import (
+    Entry,
+    Lexicon,
+    as_fragment,
+    builtin_lexicon,
+    match_key,
+)
 from kreyol_ia.translation.phrasebook.tokens import Token
 from kreyol_ia.translation.phrasebook.units import Unit
 
@@ -170,6 +176,18 @@ _VERB_BEFORE_VERB = {"pral", "vle", "bezwen", "dwe", "ka", "kapab", "konn", "obl
 _ELIDED = {"l", "d", "j", "m", "t", "s", "n", "c", "qu", "jusqu", "lorsqu", "puisqu"}
 _MOTION_ARTICLE_DROP = {"lekòl", "lopital", "legliz", "lakay", "mache", "travay", "lavil"}
 _ADJ_SUFFIXES = ("ous", "ful", "less", "ive", "able", "ible", "ical")
+_AUXILIARIES = {"COP", "HAVE"}
+_SUBJECTS = {"i", "you", "he", "she", "it", "we", "they", "the", "this", "there", "my", "your"}
+_EST_CE_QUE = "est-ce que"
+_STRESSED = {"lui", "moi", "toi", "eux", "me", "him", "them", "us"}
+_NAME_LINKS = {"of", "and", "the", "de", "du", "des", "la", "le", "et", "d'", "l'", "di", "ak"}
+_MOTION_VERBS = {"ale", "vini", "vin", "rive", "retounen", "tounen", "vwayaje", "pati", "kouri"}
+_AUX_FIRST = {"DO", "MODAL", "FUT", "HAVE", "COND"}
+_CURRENCY_SIGNS = {"$", "€", "£", "¥"}
+_SENTENCE_BREAKS = {".", "!", "?", ":", "«", '"', "“", "(", "—"}
+_PRONOUNS_AFTER_HYPHEN = frozenset(
+    "je tu il elle on nous vous ils elles moi toi le la les lui leur y en t ce".split()
+)
 
 
 def analyse(tokens: list[Token], lexicon: Lexicon, language: str) -> list[Unit]:
@@ -180,20 +198,151 @@ def analyse(tokens: list[Token], lexicon: Lexicon, language: str) -> list[Unit]:
     i = 0
     while i < len(words):
         token = words[i]
+        special = _title(words, i, language) or _date(words, i, lexicon, language)
+        special = special or _money(words, i)
+        if special is not None:
+            span, unit = special
+            if unit.has("date") and units and units[-1].src.lower() in {"le", "on"}:
+                units.pop()  # "le 3 mai", "on 3 May": Kreyòl dates take no article
+            units.append(unit)
+            i += span
+            continue
         if token.kind != "word":
             units.append(_non_word(token))
             i += 1
             continue
         span, entry = lexicon.longest(words, i, min_words=2)
+        if language == "fr":
+            rejoined, joined_entry = _elided_phrase(words, i, lexicon)
+            if rejoined > span:
+                span, entry = rejoined, joined_entry
         if entry is None:
             span, entry = _lemma_phrase(words, i, lexicon, language)
         if entry is not None:
-            units.append(_phrase_unit(entry.target, words[i : i + span]))
+            run = words[i : i + span]
+            name = _name_entry(match_key(entry.source, language), lexicon)
+            if name is not None and any(w.text[:1].isupper() for w in run):
+                units.append(Unit("KEEP", name.target, " ".join(w.text for w in run), {"name"}))
+            else:
+                units.append(_phrase_unit(entry.target, run))
             i += span
             continue
-        units.append(_word_unit(token, i, words, units, closed, lexicon, language))
+        unit = _word_unit(token, i, words, units, closed, lexicon, language)
+        if unit.src.lower() in english.WEEKDAYS and units and units[-1].src.lower() == "on":
+            units.pop()  # "on Monday" → "lendi"
+        units.append(unit)
         i += 1
     return _inverted_questions(_french_negation(units)) if language == "fr" else units
+
+
+def _title(words: list[Token], i: int, language: str) -> tuple[int, Unit] | None:
+    """``M. Dupont``, ``Dr Pierre``: a title before a name becomes Msye, Doktè… (not *mwen*)."""
+    titles = english.TITLES if language == "en" else french.TITLES
+    title = titles.get(words[i].lower) if words[i].text[:1].isupper() else None
+    if title is None:
+        return None
+    span = 2 if i + 1 < len(words) and words[i + 1].text == "." else 1
+    name = words[i + span] if i + span < len(words) else None
+    if name is None or name.kind != "word" or not name.text[:1].isupper():
+        return None
+    return span, Unit("KEEP", title, " ".join(w.text for w in words[i : i + span]), {"name"})
+
+
+def _date(words: list[Token], i: int, lexicon: Lexicon, language: str) -> tuple[int, Unit] | None:
+    """``3 May 2021``, ``May 3, 2021``, ``le 3 mai 2021`` → ``3 me 2021`` (day, month, year)."""
+    months = english.MONTHS if language == "en" else french.MONTHS
+
+    def month(j: int) -> str:
+        if j >= len(words) or words[j].lower not in months:
+            return ""
+        entry = lexicon.get(words[j].lower)
+        return entry.target.lower() if entry is not None else ""
+
+    def number(j: int, low: int, high: int) -> str:
+        if j >= len(words) or words[j].kind != "number" or not words[j].text.isdigit():
+            return ""
+        return words[j].text if low <= int(words[j].text) <= high else ""
+
+    day = number(i, 1, 31)
+    if day and month(i + 1):
+        year = number(i + 2, 1000, 2999)
+        parts = [day, month(i + 1), year]
+        return (3 if year else 2), _date_unit(parts, words[i : i + (3 if year else 2)])
+    if language != "en" or not month(i) or not (words[i].text[:1].isupper()):
+        return None
+    day = number(i + 1, 1, 31)
+    if day:
+        comma = i + 2 < len(words) and words[i + 2].text == ","
+        year = number(i + 3, 1000, 2999) if comma else number(i + 2, 1000, 2999)
+        span = 2 + (2 if comma and year else 1 if year else 0)
+        return span, _date_unit([day, month(i), year], words[i : i + span])
+    year = number(i + 1, 1000, 2999)
+    return (2, _date_unit([month(i), year], words[i : i + 2])) if year else None
+
+
+def _date_unit(parts: list[str], words: list[Token]) -> Unit:
+    return Unit("KEEP", " ".join(p for p in parts if p), " ".join(w.text for w in words), {"date"})
+
+
+def _money(words: list[Token], i: int) -> tuple[int, Unit] | None:
+    """``$5``, ``€20``: the sign stays glued to its amount."""
+    if words[i].text not in _CURRENCY_SIGNS or i + 1 >= len(words):
+        return None
+    amount = words[i + 1]
+    if amount.kind != "number":
+        return None
+    return 2, Unit("NUM", words[i].text + amount.text, words[i].text + amount.text)
+
+
+def _name_entry(key: str, lexicon: Lexicon) -> Entry | None:
+    """The entry that reads a key as a proper name (a gazetteer entry, or one whose every
+    significant word is capitalised: ``Turkey``, ``Mother's Day``), if any."""
+    return next((e for e in lexicon.alternatives(key) if _is_name(e)), None)
+
+
+def _is_name(entry: Entry) -> bool:
+    if entry.domain == "places":
+        return True
+    words = [w for w in entry.source.split() if w.lower() not in _NAME_LINKS]
+    return (
+        bool(words)
+        and entry.source[-1:] not in ".!?"
+        and words[0] != "I"
+        and all(w.rsplit("'", 1)[-1][:1].isupper() for w in words)
+    )
+
+
+def _sentence_start(index: int, words: list[Token]) -> bool:
+    """Whether a word opens a sentence (so its capital says nothing about being a name);
+    the stop of a title (``M. Pierre``, ``Dr. Smith``) does not end one."""
+    if index == 0:
+        return True
+    if words[index - 1].text != "." or index < 2:
+        return words[index - 1].text in _SENTENCE_BREAKS
+    titled = words[index - 2].lower
+    return titled not in english.TITLES and titled not in french.TITLES
+
+
+def _elided_phrase(words: list[Token], i: int, lexicon: Lexicon) -> tuple[int, Entry | None]:
+    """Entries keep elisions whole (``à l'heure``, ``Jour de l'An``) though analysis split them:
+    look the run up with ``l'`` + ``heure`` joined again; the span counts the split words."""
+    merged: list[Token] = []
+    sizes: list[int] = []
+    j = i
+    while j < len(words) and len(merged) < lexicon.max_words:
+        token = words[j]
+        joins = token.text.endswith("'") and j + 1 < len(words) and words[j + 1].kind == "word"
+        if token.kind == "word" and joins:
+            merged.append(Token(token.text + words[j + 1].text, "word"))
+            sizes.append(2)
+        else:
+            merged.append(token)
+            sizes.append(1)
+        j += sizes[-1]
+    if len(merged) == sum(sizes):
+        return 0, None
+    span, entry = lexicon.longest(merged, 0, min_words=2)
+    return (sum(sizes[:span]), entry) if entry is not None else (0, None)
 
 
 def _lemma_phrase(
@@ -235,17 +384,63 @@ def _inverted_questions(units: list[Unit]) -> list[Unit]:
 def _expand(tokens: list[Token], language: str) -> list[Token]:
     """English contractions and French elisions become separate plain words."""
     out: list[Token] = []
-    for token in tokens:
+    tokens = _hyphenated_names(tokens)
+    for token in _est_ce_que(tokens) if language == "fr" else tokens:
         lower = token.lower
         if token.kind == "word" and language == "en" and lower in english.CONTRACTIONS:
             out += [Token(part, "word") for part in english.CONTRACTIONS[lower].split()]
         elif token.kind == "word" and language == "en" and lower.endswith("'s"):
             out += [Token(token.text[:-2], "word"), Token("'s", "word")]
-        elif token.kind == "word" and language == "fr" and lower.partition("'")[0] in _ELIDED:
+        elif (
+            token.kind == "word"
+            and language == "fr"
+            and "'" in lower
+            and lower.partition("'")[0] in _ELIDED
+        ):
             head, _, rest = token.text.replace("’", "'").partition("'")
             out += [Token(head + "'", "word"), Token(rest, "word")]
         else:
             out.append(token)
+    return out
+
+
+def _hyphenated_names(tokens: list[Token]) -> list[Token]:
+    """``Port-au-Prince``, ``Saint-Marc``: capitalised words joined by hyphens are one name."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        end = i
+        while (
+            end + 2 < len(tokens)
+            and tokens[end].kind == "word"
+            and tokens[end + 1].text == "-"
+            and tokens[end + 2].kind == "word"
+            and tokens[end + 2].lower not in _PRONOUNS_AFTER_HYPHEN
+        ):
+            end += 2
+        if end > i and tokens[i].text[:1].isupper() and tokens[end].text[:1].isupper():
+            out.append(Token("".join(t.text for t in tokens[i : end + 1]), "word"))
+            i = end + 1
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _est_ce_que(tokens: list[Token]) -> list[Token]:
+    """``est-ce que`` / ``est-ce qu'il`` is one question marker, not a copula and a pronoun."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        run = [t.lower for t in tokens[i : i + 4]]
+        if run[:3] == ["est", "-", "ce"] and len(run) == 4 and run[3].startswith(("que", "qu'")):
+            out.append(Token(_EST_CE_QUE, "word"))
+            rest = tokens[i + 3].text.replace("’", "'").partition("'")[2]
+            out += [Token(rest, "word")] if rest else []
+            i += 4
+        else:
+            out.append(tokens[i])
+            i += 1
     return out
 
 
@@ -274,6 +469,30 @@ def _word_unit(
     following = words[index + 1].lower if index + 1 < len(words) else ""
     if lower == "'s":
         return Unit("GEN", "", token.text)
+    capitalised = token.text[:1].isupper() and lower != "i"
+    if capitalised and lower in closed and _sentence_start(index, words):
+        capitalised = False  # "May I…", "Will you…": the word, not a name
+    if capitalised:
+        name = _name_entry(lower.replace("-", " "), lexicon)
+        if name is not None:
+            return Unit("KEEP", name.target, token.text, {"name"})
+        if not _sentence_start(index, words) and (lower not in closed or "-" in lower):
+            return _month_may(token, previous, words, index) or Unit("KEEP", token.text, token.text)
+    if language == "en" and lower == "may":
+        month = _month_may(token, previous, words, index)
+        if month is not None:
+            return month
+    if language == "fr" and previous is not None and _after_auxiliary(units):
+        participle = _participle(lower, token.text, lexicon)
+        if participle is not None:
+            return participle
+    if lower == _EST_CE_QUE:
+        return Unit(
+            "Q", "" if previous is not None and previous.tag == "QW" else "èske", token.text
+        )
+    role = _question_word_role(lower, index, words, previous)
+    if role is not None:
+        return role
     if lower in closed:
         tag, out, person = closed[lower]
         unit = Unit(tag, out, token.text, person=person)
@@ -295,6 +514,8 @@ def _word_unit(
         return Unit(tag, entry.target, token.text)
     candidates = (english if language == "en" else french).lemma_candidates(lower)
     for lemma, inflection in candidates:
+        if lemma in closed and inflection != "plural":
+            continue  # "used" is use + ed, never us + ed
         if language == "fr" and lemma in _FR_VERB_TAGS:
             return _french_verb(lemma, lower, token.text, following, inflection)
         entry = lexicon.get(lemma)
@@ -310,6 +531,65 @@ def _word_unit(
     if guessed is not None:
         return Unit(guessed.tag, guessed.text, token.text, {guessed.kind})
     return Unit("UNK", token.text, token.text)
+
+
+def _month_may(token: Token, previous: Unit | None, words: list[Token], index: int) -> Unit | None:
+    """A capitalised ``May`` after ``in``/``of`` or a number, or before a number, is the month."""
+    if token.text != "May":
+        return None
+    following = words[index + 1] if index + 1 < len(words) else None
+    cue = previous is not None and (
+        previous.src.lower().rsplit(" ", 1)[-1] in english.MONTH_CUES or previous.tag == "NUM"
+    )
+    if cue or (following is not None and following.kind == "number"):
+        return Unit("NOUN", "me", token.text)
+    return None
+
+
+def _after_auxiliary(units: list[Unit]) -> bool:
+    """Whether the last unit, past a negation or an adverb, is a conjugated avoir/être."""
+    for unit in reversed(units):
+        if unit.tag not in {"NEG", "ADV", "ADVW"}:
+            return unit.tag in _AUXILIARIES and not unit.has("participle")
+    return False
+
+
+def _question_word_role(
+    lower: str, index: int, words: list[Token], previous: Unit | None
+) -> Unit | None:
+    """``who``/``qui``/``which`` after a noun are the relative *ki*; ``when``/``quand`` outside
+    a question's opening are the conjunction *lè* (not *kiyès*, *kilè*)."""
+    text = words[index].text
+    asks = _sentence_start(index, words) and any(w.text == "?" for w in words[index:])
+    if lower in {"when", "quand"} and not asks:
+        return Unit("CONJ", "lè", text)
+    heads = english.RELATIVE_HEADS | {"PRON", "CLITIC"}
+    if lower in {"who", "qui", "which"} and previous is not None and previous.tag in heads:
+        return Unit("REL", "ki", text)
+    following = words[index + 1] if index + 1 < len(words) else None
+    if lower != "that" or previous is None or following is None or following.kind != "word":
+        return None
+    if previous.tag in {"NOUN", "NP", "KEEP"}:
+        return Unit("REL", "ki", text)
+    if previous.tag in {"VERB", "PHRASE", "ADJ"} and following.lower in _SUBJECTS:
+        return Unit("CONJ", "ke", text)
+    return None
+
+
+def _participle(lower: str, text: str, lexicon: Lexicon) -> Unit | None:
+    """After avoir/être, ``mangé``, ``partie``, ``fini`` are past participles: te + verb."""
+    if lower in french.FORM_TO_LEMMA and french.FORM_TO_LEMMA[lower] in _FR_VERB_TAGS:
+        return None
+    if not (lower in french.PARTICIPLE_FORMS or lower.endswith(french.PARTICIPLE_ENDINGS)):
+        return None
+    for lemma, _ in french.lemma_candidates(lower):
+        entry = lexicon.get(lemma)
+        if entry is not None and lemma.endswith(("er", "ir", "re", "oir")):
+            return Unit("VERB", entry.target, text, {"participle"})
+    guessed = lexicon.guess(lower)
+    if guessed is not None:
+        return Unit("VERB", guessed.text, text, {"participle", guessed.kind})
+    return None
 
 
 def _refine_closed(
@@ -331,6 +611,8 @@ def _refine_closed(
             return Unit("MODAL", "te oblije" if lower == "had" else "oblije", unit.src)
         if lower == "and" and following in {"i", "he", "she", "we", "they", "then"}:
             return Unit("CONJ", "epi", unit.src)
+    if language == "fr" and lower == "lui" and previous is not None and previous.tag == "COP":
+        return Unit("PRON", "li", unit.src, person=2)  # c'est lui: stressed, not an object
     if language == "fr" and lower in {"du", "des"} and (previous is None or previous.tag != "NOUN"):
         return Unit("PART", "", unit.src)
     if (
@@ -456,7 +738,7 @@ def _np_end(units: list[Unit], i: int) -> int:
     j = i
     while j < len(units):
         tag = units[j].tag
-        if tag == "NOUN" or (tag == "PHRASE" and not seen_noun):
+        if tag == "NOUN" or (tag == "PHRASE" and not seen_noun) or units[j].has("name"):
             seen_noun = True
         elif (
             tag == "ADJ"
@@ -559,8 +841,10 @@ def _clitics_after_verb(units: list[Unit]) -> list[Unit]:
         if unit.tag == "VERB" and held:
             out += [Unit("PRON", h.out, h.src) for h in held if h.out]
             held = []
-    out += [Unit("PRON", h.out, h.src) for h in held if h.out]
-    return out
+    end = len(out)
+    while end and out[end - 1].tag == "PUNCT":
+        end -= 1
+    return [*out[:end], *(Unit("PRON", h.out, h.src) for h in held if h.out), *out[end:]]
 
 
 def _clauses(units: list[Unit]) -> list[str]:
@@ -571,7 +855,14 @@ def _clauses(units: list[Unit]) -> list[str]:
     if is_question and units and units[0].tag in {"COP", "DO", "MODAL", "FUT", "HAVE"}:
         units = _uninvert(units)
         out.append("èske")
-    if len(units) > 2 and units[0].tag == "QW" and units[1].tag == "COP":
+    if is_question and len(units) > 2 and units[0].tag == "QW" and units[1].tag in _AUX_FIRST:
+        units = [units[0], *_uninvert(units[1:])]
+    if (
+        len(units) > 2
+        and units[0].tag == "QW"
+        and units[1].tag == "COP"
+        and not units[2].has("participle")
+    ):
         units = _copula_last(units)
     i = 0
     while i < len(units):
@@ -590,7 +881,7 @@ def _clauses(units: list[Unit]) -> list[str]:
                 if prev not in _NO_POU_AFTER:
                     out.append("pou")
             elif nxt is not None:
-                out.append("nan" if prev in {"ale", "vini", "vin", "rive", "retounen"} else "bay")
+                out.append("nan" if prev in _MOTION_VERBS else "bay")
             i += 1
             continue
         if unit.tag == "THERE" and i + 1 < len(units) and units[i + 1].tag == "COP":
@@ -707,7 +998,8 @@ def _verb_group(units: list[Unit], start: int) -> tuple[int, list[str]]:
         have is not None and verb is None
     ):
         modal.append("gen")
-    if copula and verb is not None and verb.tag in {"NP", "KEEP"} and not negative:
+    stressed = verb is not None and verb.tag == "PRON" and verb.src.lower() in _STRESSED
+    if copula and verb is not None and (verb.tag in {"NP", "KEEP"} or stressed) and not negative:
         modal.append("se")
     if copula and (verb is None or verb.tag in {"PUNCT", "CONJ"}):
         modal.append("ye")
@@ -729,5 +1021,6 @@ def _verb_group(units: list[Unit], start: int) -> tuple[int, list[str]]:
 
 def _merge_markers(words: list[str]) -> list[str]:
     """``pa ap`` → ``p ap``; ``te ap`` → ``t ap``: the spoken and written contracted forms."""
-    text = " ".join(words).replace("pa ap", "p ap").replace("te ap", "t ap")
+    text = (" ".join(words) + " ").replace("te te ", "te ")
+    text = text.replace("pa ap", "p ap").replace("te ap", "t ap").strip()
     return text.split() if text else []
