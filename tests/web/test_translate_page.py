@@ -12,6 +12,8 @@ from tests.web.harness import USER, Account, LiveSite, Shots, sign_in
 
 FIRST_ANSWER_MS = 30_000
 FRENCH = "Bonjour, comment allez-vous? Le zorblat mange la pomme."
+# French unknown words are respelled (a guess); an English word with no Latinate ending is not
+ENGLISH = "Hello, how are you? The zorblat eats the apple."
 
 
 def open_page(page: Page, site: LiveSite, lang: str = "en") -> None:
@@ -67,12 +69,20 @@ def test_signed_in_auto_detection_shows_language_and_confidence(
 
 def test_made_up_word_is_marked_inside_the_translation(signed_in: Page) -> None:
     page = signed_in
-    translate(page, "Le zorblat mange.", source="fr")
+    translate(page, "The zorblat eats.", source="en")
     marks = page.locator("ol.segments mark.unknown")
     expect(marks).to_have_text(["Zorblat"])
     expect(marks.first).to_have_attribute("title", re.compile("Unknown word"))
     expect(page.locator("ol.segments li").first).to_contain_text("Zorblat manje.")
     expect(page.locator("#unknown-words")).to_have_text("Words the service does not know: zorblat")
+
+
+def test_a_respelled_word_is_listed_as_a_guess_not_as_unknown(signed_in: Page) -> None:
+    page = signed_in
+    translate(page, "La blorbification avance.", source="fr")
+    expect(page.locator("#guessed-words")).to_have_text("Guessed words: blorbification")
+    expect(page.locator("#result-text")).to_contain_text("lòbifikasyon")
+    expect(page.locator("#unknown-words")).to_have_count(0)
 
 
 def test_ctrl_enter_translates(signed_in: Page) -> None:
@@ -151,7 +161,7 @@ def test_anonymous_translate_works_with_a_sign_in_hint(
     expect(page.locator("#result-text")).to_have_text(re.compile(r"\S"))
     handheld = phone.new_page()
     open_page(handheld, site)
-    translate(handheld, FRENCH)
+    translate(handheld, ENGLISH)
     expect(handheld.locator("ol.segments mark.unknown").first).to_be_visible()
     assert handheld.evaluate("document.documentElement.scrollWidth") <= 360
     shots.take(handheld, "translate-result")
