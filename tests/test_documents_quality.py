@@ -74,7 +74,7 @@ def test_word_bold_italic_underline_and_links_survive_en_to_ht(
         [("Pran ", ""), ("2 grenn", "bold"), (" chak jou.", "")],
         [("Lave", "italic"), (" men ou yo.", "")],
         [("Bwè ", ""), ("dlo pwòp", "underline"), (".", "")],
-        [("Vizite ", ""), ("nou website", "link"), (" jodi a.", "")],
+        [("Vizite ", ""), ("sit entènèt nou", "link"), (" jodi a.", "")],
     ]
     assert task["progress"] == {"done": 4, "total": 4}  # formatting hints are not billed units
 
