@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kreyol_ia.translation.phrasebook import english, french, from_kreyol, kreyol, to_kreyol
+from kreyol_ia.translation.phrasebook import closed_words, english, french, from_kreyol, kreyol
 from kreyol_ia.translation.phrasebook.lexicon import match_words
 
 NULL = ""  # the empty word every target word may align to instead of a real one
 _FR_ELIDED = {"l", "d", "j", "m", "t", "s", "n", "c", "qu", "jusqu", "lorsqu", "puisqu"}
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(to_kreyol.EN_CLOSED)
+    "en": frozenset(closed_words.EN_CLOSED)
     | english.PREPOSITIONS
     | frozenset("or but if so than then as no yes all some any been being s one".split()),
-    "fr": frozenset(to_kreyol.FR_CLOSED)
+    "fr": frozenset(closed_words.FR_CLOSED)
     | french.PREPOSITIONS
     | french.ARTICLES
     | frozenset("que y ou mais si est sont a ont été être ai as avons avez plus ne".split()),

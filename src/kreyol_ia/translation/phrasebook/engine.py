@@ -8,7 +8,12 @@ from collections.abc import Callable, Sequence
 from kreyol_ia import __version__
 from kreyol_ia.translation.engine import EngineInfo, Result
 from kreyol_ia.translation.languages import SUPPORTED_PAIRS, describe_pairs, is_supported
-from kreyol_ia.translation.phrasebook import from_kreyol, to_kreyol, transliterate
+from kreyol_ia.translation.phrasebook import (
+    from_kreyol,
+    kreyol_order,
+    to_kreyol,
+    transliterate,
+)
 from kreyol_ia.translation.phrasebook.lexicon import (
     Entry,
     Guess,
@@ -114,7 +119,7 @@ class PhrasebookEngine:
         tokens = tokenize(segment)
         if target == "ht":
             units = to_kreyol.analyse(tokens, lexicon, source)
-            words = to_kreyol.generate(units, source)
+            words = kreyol_order.generate(units, source)
         else:
             units = from_kreyol.analyse(tokens, lexicon, target)
             words = from_kreyol.generate(units, target)
