@@ -280,7 +280,29 @@ def lemma_candidates(word: str) -> list[tuple[str, str]]:
             out.append((word[: -len(ending)] + "ir", "form"))
     if word.endswith("aux"):
         out.append((word[:-3] + "al", "agreement"))
+    singular = word[:-1] if word.endswith("s") and len(word) > 4 else word
+    for feminine, masculine in FEMININE_ADJECTIVE_ENDINGS:
+        if singular.endswith(feminine) and len(singular) > len(feminine) + 1:
+            out.append((singular[: -len(feminine)] + masculine, "agreement"))
     return out
+
+
+# feminine adjective endings and their masculine: longue → long, blanche → blanc, neuve → neuf
+FEMININE_ADJECTIVE_ENDINGS = (
+    ("gue", "g"),
+    ("che", "c"),
+    ("sse", "s"),
+    ("euse", "eux"),
+    ("ve", "f"),
+    ("ière", "ier"),
+    ("ienne", "ien"),
+    ("enne", "en"),
+    ("onne", "on"),
+    ("ette", "et"),
+    ("elle", "el"),
+    ("ouce", "oux"),
+    ("trice", "teur"),
+)
 
 
 def is_feminine(noun: str) -> bool:

@@ -197,6 +197,10 @@ def _phrase_fits(words: list[Token], i: int, span: int, lexicon: Lexicon) -> boo
     following = words[end].lower if end < len(words) else ""
     if words[i].lower in SUBJECT_PRONOUNS and end < len(words) and words[end].kind == "word":
         return False
+    # ``pa`` + a word is the negation of that word (``pa la``: not there, not ``par là``) unless
+    # the phrase is a fixed one of three or more words (``pa gen pwoblèm``)
+    if words[i].lower == "pa" and span == 2:
+        return False
     return not (
         following in DETERMINERS and lexicon.get(f"{words[end - 1].lower} {following}") is not None
     )

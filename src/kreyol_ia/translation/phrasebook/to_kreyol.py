@@ -20,6 +20,12 @@ _VERB_BEFORE_VERB = {"pral", "vle", "bezwen", "dwe", "ka", "kapab", "konn", "obl
 _ELIDED = {"l", "d", "j", "m", "t", "s", "n", "c", "qu", "jusqu", "lorsqu", "puisqu"}
 _ADJ_SUFFIXES = ("ous", "ful", "less", "ive", "able", "ible", "ical")
 _AUXILIARIES = {"COP", "HAVE"}
+# the French verbs whose compound past takes être (plus their re- forms)
+_ETRE_VERBS = frozenset(
+    "aller venir arriver partir naître mourir rester tomber entrer sortir monter descendre "
+    "retourner devenir revenir rentrer repartir redescendre remonter ressortir parvenir "
+    "intervenir survenir décéder passer apparaître".split()
+)
 _SUBJECTS = {"i", "you", "he", "she", "it", "we", "they", "the", "this", "there", "my", "your"}
 _EST_CE_QUE = "est-ce que"
 _NAME_LINKS = {"of", "and", "the", "de", "du", "des", "la", "le", "et", "d'", "l'", "di", "ak"}
@@ -188,9 +194,15 @@ def _elided_phrase(words: list[Token], i: int, lexicon: Lexicon) -> tuple[int, E
 def _lemma_phrase(
     words: list[Token], i: int, lexicon: Lexicon, language: str
 ) -> tuple[int, Entry | None]:
-    """Multi-word entries whose first word is inflected: ``avons besoin de`` → avoir besoin de."""
+    """Multi-word entries whose first word is inflected: ``avons besoin de`` → avoir besoin de.
+
+    Not when the inflection is the tense (``went to school``, ``va dormir``): the phrase's
+    Kreyòl has none, so the past or the future would be lost.
+    """
     module = english if language == "en" else french
-    for lemma, _ in module.lemma_candidates(words[i].lower):
+    for lemma, inflection in module.lemma_candidates(words[i].lower):
+        if inflection == "past" or (language == "fr" and lemma == "aller"):
+            continue
         trial = [Token(lemma, "word"), *words[i + 1 :]]
         span, entry = lexicon.longest(trial, 0, min_words=2)
         if entry is not None:
@@ -322,8 +334,9 @@ def _word_unit(
         month = _month_may(token, previous, words, index)
         if month is not None:
             return month
-    if language == "fr" and previous is not None and _after_auxiliary(units):
-        participle = _participle(lower, token.text, lexicon)
+    auxiliary = _auxiliary_before(units) if language == "fr" and previous is not None else None
+    if auxiliary is not None:
+        participle = _participle(lower, token.text, lexicon, auxiliary)
         if participle is not None:
             return participle
     if lower == _EST_CE_QUE:
@@ -386,12 +399,12 @@ def _month_may(token: Token, previous: Unit | None, words: list[Token], index: i
     return None
 
 
-def _after_auxiliary(units: list[Unit]) -> bool:
-    """Whether the last unit, past a negation or an adverb, is a conjugated avoir/être."""
+def _auxiliary_before(units: list[Unit]) -> str | None:
+    """COP or HAVE when the last unit, past a negation or an adverb, is a conjugated être/avoir."""
     for unit in reversed(units):
         if unit.tag not in {"NEG", "ADV", "ADVW"}:
-            return unit.tag in _AUXILIARIES and not unit.has("participle")
-    return False
+            return unit.tag if unit.tag in _AUXILIARIES and not unit.has("participle") else None
+    return None
 
 
 def _question_word_role(
@@ -416,16 +429,21 @@ def _question_word_role(
     return None
 
 
-def _participle(lower: str, text: str, lexicon: Lexicon) -> Unit | None:
-    """After avoir/être, ``mangé``, ``partie``, ``fini`` are past participles: te + verb."""
+def _participle(lower: str, text: str, lexicon: Lexicon, auxiliary: str) -> Unit | None:
+    """After avoir, ``mangé``, ``fini`` are past participles: te + verb. After être only the
+    verbs that take être (``est parti``); ``est fatigué``, ``est petit`` are adjectives."""
     if lower in french.FORM_TO_LEMMA and french.FORM_TO_LEMMA[lower] in _FR_VERB_TAGS:
         return None
     if not (lower in french.PARTICIPLE_FORMS or lower.endswith(french.PARTICIPLE_ENDINGS)):
         return None
     for lemma, _ in french.lemma_candidates(lower):
+        if auxiliary == "COP" and lemma not in _ETRE_VERBS:
+            continue
         entry = lexicon.get(lemma)
         if entry is not None and lemma.endswith(("er", "ir", "re", "oir")):
             return Unit("VERB", entry.target, text, {"participle"})
+    if auxiliary == "COP":
+        return None
     guessed = lexicon.guess(lower)
     if guessed is not None:
         return Unit("VERB", guessed.text, text, {"participle", guessed.kind})
