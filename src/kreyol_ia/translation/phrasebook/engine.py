@@ -9,6 +9,7 @@ from kreyol_ia import __version__
 from kreyol_ia.translation.engine import EngineInfo, Result
 from kreyol_ia.translation.languages import SUPPORTED_PAIRS, describe_pairs, is_supported
 from kreyol_ia.translation.phrasebook import (
+    en_fr_order,
     from_kreyol,
     kreyol_order,
     to_kreyol,
@@ -122,7 +123,7 @@ class PhrasebookEngine:
             words = kreyol_order.generate(units, source)
         else:
             units = from_kreyol.analyse(tokens, lexicon, target)
-            words = from_kreyol.generate(units, target)
+            words = en_fr_order.generate(units, target)
         unknown = tuple(dict.fromkeys(u.src for u in units if u.tag == "UNK"))
         guessed = tuple(dict.fromkeys(u.src for u in units if u.has(*GUESS_KINDS)))
         word_count = sum(1 for t in tokens if t.kind == "word") or 1
