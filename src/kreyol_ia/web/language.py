@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from kreyol_ia.translation.languages import normalise_code
 from kreyol_ia.web.catalogue import LANGUAGES
 
 COOKIE = "kreyol_lang"
 DEFAULT = "ht"
-# Haitian Creole's codes: ISO 639-1 ``ht``, 639-3 ``hat``; a browser set to Kreyòl sends one of them
-ALIASES = {"ht": "ht", "hat": "ht", "fr": "fr", "fra": "fr", "fre": "fr", "en": "en", "eng": "en"}
 
 
 def pick_language(saved: str | None, accept_language: str | None) -> str:
@@ -17,9 +16,10 @@ def pick_language(saved: str | None, accept_language: str | None) -> str:
     best, best_q = DEFAULT, 0.0
     for item in (accept_language or "")[:1000].split(",")[:32]:
         code, _, params = item.strip().partition(";")
-        language = ALIASES.get(code.strip().lower().split("-")[0])
+        # ``ht-HT``, ``hat`` (ISO 639-3) and ``fre`` name interface languages too
+        language = normalise_code(code.split("-")[0])
         quality = _quality(params)
-        if language is not None and quality > best_q:  # among equal weights the first wins
+        if language in LANGUAGES and quality > best_q:  # among equal weights the first wins
             best, best_q = language, quality
     return best
 

@@ -7,7 +7,7 @@ from html import escape
 from fastapi import APIRouter, Request, Response
 
 from kreyol_ia.web.assets import Assets
-from kreyol_ia.web.catalogue import catalogue
+from kreyol_ia.web.catalogue import LANGUAGES, catalogue
 from kreyol_ia.web.language import COOKIE, pick_language
 
 PAGES = ("/", "/documents", "/account", "/keys", "/usage", "/admin")
@@ -51,12 +51,13 @@ SHELL = """<!doctype html>
 def page_router(assets: Assets) -> APIRouter:
     """Routes for the pages and the static files, bound to one set of assets."""
     router = APIRouter(include_in_schema=False)
+    catalogues = {language: catalogue(language) for language in LANGUAGES}  # read once
 
     def shell(request: Request) -> Response:
         language = pick_language(
             request.cookies.get(COOKIE), request.headers.get("accept-language")
         )
-        strings = catalogue(language)
+        strings = catalogues[language]
         html = SHELL.format(
             lang=language,
             description=escape(strings["shell.description"]),
