@@ -23,6 +23,7 @@ from kreyol_ia.api.routes import (
     admin,
     auth,
     documents,
+    glossaries,
     health,
     imports,
     keys,
@@ -41,6 +42,7 @@ from kreyol_ia.db.migrate import schema_problem
 from kreyol_ia.documents.jobs import JobService
 from kreyol_ia.documents.queue import JobQueue, broker_for
 from kreyol_ia.documents.worker import WorkerPool
+from kreyol_ia.glossaries import GlossaryStore
 from kreyol_ia.logging_setup import configure_logging
 from kreyol_ia.metrics import JobQueueCollector
 from kreyol_ia.ratelimit import RateLimiter, TieredRateLimiter
@@ -98,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.cache = cache
     app.state.translation = build_translation_service(settings, db, cache)
     app.state.users = UserManager(db, settings)
+    app.state.glossaries = GlossaryStore(
+        db, settings.max_glossaries_per_user, settings.max_glossary_terms
+    )
     app.state.jobs = JobService(db, app.state.translation, settings)
     queue_url = settings.redis_dsn if not settings.jobs_in_process else None
     app.state.job_queue = JobQueue(broker_for(queue_url)) if queue_url else None
@@ -158,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
     app.include_router(imports.router)
     app.include_router(translate.router)
+    app.include_router(glossaries.router)
     app.include_router(usage.router)
     app.include_router(documents.router)
     if settings.metrics_enabled:

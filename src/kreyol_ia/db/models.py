@@ -245,3 +245,32 @@ class TaskSegment(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     translation: Mapped[str] = mapped_column(Text, nullable=False)
     worker_id: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class Glossary(Base):
+    """A user's own term list for one direction, named and used by id on each request."""
+
+    __tablename__ = "glossaries"
+
+    glossary_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner: Mapped[str] = mapped_column(
+        ForeignKey("users.username", ondelete="CASCADE"), index=True, nullable=False
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    source_lang: Mapped[str] = mapped_column(String(8), nullable=False)
+    target_lang: Mapped[str] = mapped_column(String(8), nullable=False)
+    entry_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class GlossaryTerm(Base):
+    """One source → target term of a glossary, in the order it was given."""
+
+    __tablename__ = "glossary_terms"
+
+    glossary_id: Mapped[str] = mapped_column(
+        ForeignKey("glossaries.glossary_id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    source_text: Mapped[str] = mapped_column(String(1024), nullable=False)
+    target_text: Mapped[str] = mapped_column(String(1024), nullable=False)

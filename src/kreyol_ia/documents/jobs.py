@@ -37,6 +37,7 @@ from kreyol_ia.documents.quality import add_quality
 from kreyol_ia.documents.sandbox import ParseSandbox
 from kreyol_ia.documents.storage import DocumentStore, safe_filename
 from kreyol_ia.retry import retry_on_database_error
+from kreyol_ia.translation.phrasebook.lexicon import Entry
 from kreyol_ia.translation.service import TextOutcome, TranslationError, TranslationService
 
 logger = logging.getLogger(__name__)
@@ -110,8 +111,12 @@ class JobService:
         target: str,
         engine: str | None = None,
         callback_url: str | None = None,
+        terms: list[tuple[str, str]] | None = None,
     ) -> Submitted:
-        """Store the upload and record the pending job (``source`` already resolved)."""
+        """Store the upload and record the pending job (``source`` already resolved).
+
+        ``terms``: the caller's glossary, copied into the job so deleting it later loses nothing.
+        """
         task_id = uuid.uuid4().hex
         self.store.save_upload(task_id, data)
         with self.db.session() as session:
@@ -131,6 +136,7 @@ class JobService:
                         "callback_url": callback_url,
                         "pages": document.pages,
                         "size": len(data),
+                        "terms": [list(pair) for pair in terms or []],
                     },
                 )
             )
@@ -311,6 +317,7 @@ class JobService:
                 options["target"],
                 options.get("engine"),
                 use_cache=self.settings.cache_documents,
+                terms=_terms(options),
             )
             self._store(
                 task_id,
@@ -333,6 +340,7 @@ class JobService:
                 options["target"],
                 options.get("engine"),
                 use_cache=self.settings.cache_documents,
+                terms=_terms(options),
             )
         ]
 
@@ -444,6 +452,11 @@ class JobService:
                 )
             )
         return "failed"
+
+
+def _terms(options: dict[str, Any]) -> list[Entry]:
+    """The glossary copied into the job at submission (none for older jobs)."""
+    return [Entry(s, t, "user", "glossary") for s, t in options.get("terms") or []]
 
 
 def _public(task: Task) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from kreyol_ia.translation.engine import Engine, EngineInfo, Result
 from kreyol_ia.translation.languages import SUPPORTED_PAIRS, describe_pairs, is_supported
 from kreyol_ia.translation.memory_store import MemoryStore
 from kreyol_ia.translation.normalize import normalize_segment
-from kreyol_ia.translation.phrasebook.lexicon import builtin_lexicon
+from kreyol_ia.translation.phrasebook.lexicon import Entry, builtin_lexicon
 from kreyol_ia.translation.segment import segment
 
 
@@ -134,10 +134,13 @@ class TranslationService:
         engine: str | None = None,
         *,
         use_cache: bool = True,
+        terms: Sequence[Entry] = (),
     ) -> list[TextOutcome]:
         """Translate each text; ``source`` may be ``auto`` (detected per text).
 
         ``use_cache=False`` neither reads nor writes the shared cache (for private documents).
+        ``terms``: the caller's own glossary for this direction, put into every engine's output
+        after the cache (the cache holds what the engine said, shared by every caller).
         """
         chosen = self.pick(engine)
         if target not in {t for _, t in SUPPORTED_PAIRS}:
@@ -146,12 +149,18 @@ class TranslationService:
                 f"Unsupported target {target!r}; supported directions: {describe_pairs()}.",
             )
         cache = self.cache if use_cache else None
-        outcomes = [self._one(text, source, target, chosen, cache) for text in texts]
+        outcomes = [self._one(text, source, target, chosen, cache, terms) for text in texts]
         observe_translations(outcomes)
         return outcomes
 
     def _one(
-        self, text: str, source: str, target: str, engine: Engine, cache: SegmentCache | None
+        self,
+        text: str,
+        source: str,
+        target: str,
+        engine: Engine,
+        cache: SegmentCache | None,
+        terms: Sequence[Entry],
     ) -> TextOutcome:
         detection = None
         if source == "auto":
@@ -176,7 +185,11 @@ class TranslationService:
         # handed to an engine is over the limit
         pieces = segment(unicodedata.normalize("NFC", text), self.max_segment_chars)
         sentences = [normalize_segment(p.text, source) for p in pieces if p.translatable]
-        outcomes = iter(self._segments(sentences, source, target, engine, cache))
+        outcomes = iter(
+            _with_terms(
+                self._segments(sentences, source, target, engine, cache), terms, source, target
+            )
+        )
         rebuilt = [next(outcomes) if p.translatable else p for p in pieces]
         output = "".join(
             p.result.text if isinstance(p, SegmentOutcome) else p.text for p in rebuilt
@@ -230,3 +243,30 @@ class TranslationService:
                 cache.set_segment(sentence, source, target, info, result)
             outcomes.append(SegmentOutcome(sentence, result, False, applied))
         return outcomes
+
+
+def _with_terms(
+    outcomes: list[SegmentOutcome], terms: Sequence[Entry], source: str, target: str
+) -> list[SegmentOutcome]:
+    """The caller's glossary terms put into each sentence's translation, whatever its origin."""
+    if not terms:
+        return outcomes
+    builtin = builtin_lexicon(source, target)
+    applied = []
+    for outcome in outcomes:
+        text, used = glossary.enforce(outcome.source, outcome.result.text, terms, builtin)
+        if not used:
+            applied.append(outcome)
+            continue
+        result = outcome.result
+        applied.append(
+            SegmentOutcome(
+                outcome.source,
+                Result(
+                    text, result.engine, result.match, result.score, result.unknown, result.guessed
+                ),
+                outcome.cached,
+                (*outcome.glossary_terms, *used),
+            )
+        )
+    return applied

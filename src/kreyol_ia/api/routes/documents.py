@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
+from pydantic import BaseModel, Field
 
 from kreyol_ia.api.deps import require_scope
+from kreyol_ia.api.document_submission import Upload, read_upload, submit_upload
 from kreyol_ia.api.errors import APIError
-from kreyol_ia.api.ratelimiting import (
-    charge,
-    check_request_size,
-    enforce,
-    translation_cost,
-    upload_cost,
-)
 from kreyol_ia.auth import Principal
 from kreyol_ia.db.models import TASK_STATUSES
-from kreyol_ia.documents.callbacks import CallbackError, validate_callback_url
 from kreyol_ia.documents.jobs import JobService
-from kreyol_ia.documents.model import DocumentError, DocumentSummary
 from kreyol_ia.documents.quality import add_quality
-from kreyol_ia.documents.sandbox import ParserBusy
-from kreyol_ia.translation.languages import (
-    LANGUAGE_NAMES,
-    describe_pairs,
-    is_supported,
-    normalise_code,
-)
-from kreyol_ia.translation.service import TranslationError
+from kreyol_ia.translation.languages import normalise_code
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 Caller = Annotated[Principal, Depends(require_scope("documents"))]
@@ -46,27 +33,78 @@ def job_service(request: Request) -> JobService:
 Jobs = Annotated[JobService, Depends(job_service)]
 
 
-def _check_direction(source: str, target: str) -> None:
-    if source not in {*LANGUAGE_NAMES, "auto"} or target not in LANGUAGE_NAMES:
-        raise APIError(
-            422,
-            "unsupported_language",
-            f"Use en, fr, ht (or auto as the source); directions: {describe_pairs()}.",
-        )
-    if source != "auto" and not is_supported(source, target):
-        raise APIError(
-            422,
-            "unsupported_pair",
-            f"Unsupported direction {source}→{target}; supported: {describe_pairs()}.",
-        )
+class SubmitLinks(BaseModel):
+    task: str
+    result: str
 
 
-@router.post("/documents", status_code=status.HTTP_202_ACCEPTED, summary="Translate a document")
+class SubmitResponse(BaseModel):
+    task_id: str = Field(examples=["4bf92f3577b34da6a3ce929d0e0e4736"])
+    status: Literal["pending"]
+    pages: int
+    characters: int
+    cost: int = Field(description="Rate-limit units charged.")
+    segments: int
+    links: SubmitLinks
+
+
+class Progress(BaseModel):
+    done: int
+    total: int
+
+
+class Quality(BaseModel):
+    matches: dict[str, int]
+    unknown_words: int
+    unknown_sample: list[str]
+
+
+class DocumentOptions(BaseModel):
+    filename: str | None = None
+    format: str | None = None
+    source: str | None = None
+    target: str | None = None
+    engine: str | None = None
+    pages: int | None = None
+    size: int | None = None
+
+
+class TaskResult(BaseModel):
+    filename: str
+    media_type: str
+    size: int
+
+
+class TaskOut(BaseModel):
+    task_id: str
+    status: Literal["pending", "processing", "completed", "failed"]
+    created_at: datetime
+    updated_at: datetime
+    progress: Progress
+    error: str | None
+    attempts: int
+    expires_at: datetime | None
+    quality: Quality
+    result: TaskResult | None
+    document: DocumentOptions
+
+
+class TaskList(BaseModel):
+    tasks: list[TaskOut]
+    limit: int
+    offset: int
+
+
+@router.post(
+    "/documents",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SubmitResponse,
+    summary="Translate a document",
+)
 def submit_document(
     request: Request,
     response: Response,
     caller: Caller,
-    jobs: Jobs,
     file: Annotated[UploadFile, File(description=".txt .md .srt .html .docx or .pdf")],
     target: Annotated[str, Form(max_length=8, examples=["ht"])],
     source: Annotated[str, Form(max_length=8, examples=["en"])] = "auto",
@@ -81,88 +119,35 @@ def submit_document(
             examples=[False],
         ),
     ] = False,
-) -> dict[str, Any]:
+    glossary_id: Annotated[
+        str | None,
+        Form(max_length=36, description="One of your glossaries for this direction."),
+    ] = None,
+) -> SubmitResponse:
     """Charged before reading (by size), then by characters; a bad file is a 422 and still paid."""
-    source, target = normalise_code(source), normalise_code(target)
-    _check_direction(source, target)
-    if engine is not None:
-        try:
-            jobs.translation.pick(engine)
-        except TranslationError as exc:
-            raise APIError(422, exc.code, exc.message) from exc
     settings = request.app.state.settings
-    if callback_url:
-        try:
-            callback_url = validate_callback_url(callback_url, settings.callback_allow_private)
-        except CallbackError as exc:
-            raise APIError(422, exc.code, exc.message) from exc
-    data = file.file.read(settings.max_upload_bytes + 1)
-    if len(data) > settings.max_upload_bytes:
-        raise APIError(
-            413,
-            "payload_too_large",
-            f"Documents may have at most {settings.max_upload_bytes} bytes.",
-        )
-    name = file.filename or "document"
-    paid = upload_cost(len(data), settings.upload_cost_bytes)
-    enforce(request, response, caller, paid)
-    document = _parse(jobs, name, data)
-    if source == "auto":
-        source = jobs.detect_source(document)
-        _check_direction(source, target)
-    elif not force_source:
-        _check_source(jobs, document, source)
-    cost = translation_cost(document.characters, settings.rate_cost_characters)
-    check_request_size(request, caller, cost)
-    if cost > paid:
-        charge(request, response, caller, cost - paid)
-    submitted = jobs.queue(
-        caller.username, name, data, document, source, target, engine, callback_url
+    upload = Upload(
+        filename=file.filename or "document",
+        data=read_upload(file.file, settings.max_upload_bytes),
+        target=normalise_code(target),
+        source=normalise_code(source),
+        engine=engine,
+        callback_url=callback_url,
+        force_source=force_source,
+        glossary_id=glossary_id,
     )
-    if request.app.state.job_queue is not None:
-        request.app.state.job_queue.enqueue(submitted.task_id)
-    request.app.state.db.record_usage("documents", caller.username, characters=document.characters)
-    response.headers["Location"] = f"/api/v1/tasks/{submitted.task_id}"
-    return {
-        "task_id": submitted.task_id,
-        "status": "pending",
-        "pages": submitted.pages,
-        "characters": document.characters,
-        "cost": max(cost, paid),
-        "segments": submitted.units,
-        "links": {
-            "task": f"/api/v1/tasks/{submitted.task_id}",
-            "result": f"/api/v1/tasks/{submitted.task_id}/result",
-        },
-    }
-
-
-def _check_source(jobs: JobService, document: DocumentSummary, source: str) -> None:
-    """An English file sent as French would come back mostly untranslated: say so before work."""
-    found = jobs.mismatched_source(document, source)
-    if found is not None:
-        raise APIError(
-            422,
-            "source_mismatch",
-            f"This document looks like {LANGUAGE_NAMES[found]} ({found}), not "
-            f"{LANGUAGE_NAMES[source]} ({source}); send source={found} or source=auto, "
-            "or force_source=true to keep it.",
-        )
-
-
-def _parse(jobs: JobService, name: str, data: bytes) -> DocumentSummary:
-    """The upload read in the sandbox; its refusals keep their stable codes."""
-    try:
-        return jobs.prepare(name, data)
-    except DocumentError as exc:
-        raise APIError(422, exc.code, exc.message) from exc
-    except ParserBusy as exc:
-        raise APIError(
-            503,
-            "server_busy",
-            "Every document reader is busy; retry in a few seconds.",
-            headers={"Retry-After": "5"},
-        ) from exc
+    submitted = submit_upload(request, response, caller, upload)
+    task = f"/api/v1/tasks/{submitted.task_id}"
+    response.headers["Location"] = task
+    return SubmitResponse(
+        task_id=submitted.task_id,
+        status="pending",
+        pages=submitted.pages,
+        characters=submitted.characters,
+        cost=submitted.cost,
+        segments=submitted.segments,
+        links=SubmitLinks(task=task, result=f"{task}/result"),
+    )
 
 
 def _job(jobs: JobService, task_id: str, caller: Principal) -> dict[str, Any]:
@@ -185,7 +170,7 @@ def _view(job: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-@router.get("/tasks", summary="Your tasks")
+@router.get("/tasks", response_model=TaskList, summary="Your tasks")
 def list_tasks(
     caller: Caller,
     jobs: Jobs,
@@ -200,13 +185,25 @@ def list_tasks(
     return {"tasks": [_view(job) for job in items], "limit": limit, "offset": offset}
 
 
-@router.get("/tasks/{task_id}", summary="A task's status and progress")
+@router.get("/tasks/{task_id}", response_model=TaskOut, summary="A task's status and progress")
 def get_task(task_id: str, caller: Caller, jobs: Jobs) -> dict[str, Any]:
     """Status, progress (segments done/total), error; other users' tasks are 404."""
     return _view(_job(jobs, task_id, caller))
 
 
-@router.get("/tasks/{task_id}/result", summary="Download the translated document")
+@router.get(
+    "/tasks/{task_id}/result",
+    summary="Download the translated document",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The translated file, as an attachment",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+)
 def task_result(task_id: str, caller: Caller, jobs: Jobs) -> Response:
     """The translated file, always as a download that a browser will not run as a page."""
     job = _job(jobs, task_id, caller)

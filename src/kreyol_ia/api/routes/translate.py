@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kreyol_ia.api.deps import AppSettings, translation_caller
-from kreyol_ia.api.errors import APIError
-from kreyol_ia.api.ratelimiting import enforce, translation_cost
+from kreyol_ia.api.deps import translation_caller
+from kreyol_ia.api.ratelimiting import enforce
+from kreyol_ia.api.translating import TextJob, check_text, translate_texts
 from kreyol_ia.auth import Principal
-from kreyol_ia.config import Settings
-from kreyol_ia.documents.extract import html_markup
-from kreyol_ia.translation.engine import EngineInfo
-from kreyol_ia.translation.languages import (
-    LANGUAGE_NAMES,
-    SUPPORTED_PAIRS,
-    describe_pairs,
-    normalise_code,
-)
-from kreyol_ia.translation.normalize import is_valid_text
-from kreyol_ia.translation.service import TextOutcome, TranslationError, TranslationService
+from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS, normalise_code
+from kreyol_ia.translation.service import TextOutcome, TranslationService
 
 router = APIRouter(prefix="/api/v1", tags=["translation"])
 
@@ -42,6 +33,13 @@ class TranslateRequest(BaseModel):
         default="text",
         description="html: translate text nodes and alt/title, keep tags, drop scripts.",
         examples=["text"],
+    )
+    glossary_id: str | None = Field(
+        default=None,
+        max_length=36,
+        description="One of your glossaries (POST /api/v1/glossaries) for this direction: its "
+        "terms are used whatever the engine says. Needs an explicit source.",
+        examples=[None],
     )
 
     @field_validator("source", "target")
@@ -108,52 +106,6 @@ Service = Annotated[TranslationService, Depends(translation_service)]
 Caller = Annotated[Principal | None, Depends(translation_caller)]
 
 
-def _check_language(code: str, field: str, allow_auto: bool) -> None:
-    allowed = set(LANGUAGE_NAMES) | ({"auto"} if allow_auto else set())
-    if code not in allowed:
-        raise APIError(
-            422,
-            "unsupported_language",
-            f"Unsupported {field} language {code!r}; use one of "
-            f"{', '.join(sorted(allowed))} (directions: {describe_pairs()}).",
-        )
-
-
-def _check_text(text: str) -> None:
-    """Refuse text UTF-8 cannot carry before any encoder (cache key, Redis, model) sees it."""
-    if not is_valid_text(text):
-        raise APIError(
-            422,
-            "invalid_text",
-            "The text is not valid Unicode (it holds a lone surrogate such as \\ud800).",
-        )
-
-
-def _check_engine(service: TranslationService, name: str | None) -> None:
-    """Unknown or absent engines are refused before the request is charged."""
-    try:
-        service.pick(name)
-    except TranslationError as exc:
-        raise APIError(422, exc.code, exc.message) from exc
-
-
-def _limits(texts: list[str], settings: Settings) -> None:
-    if not texts:
-        raise APIError(422, "empty_request", "Send at least one text.")
-    if len(texts) > settings.max_batch_texts:
-        raise APIError(
-            422, "too_many_texts", f"At most {settings.max_batch_texts} texts per request."
-        )
-    for text in texts:
-        if len(text) > settings.max_text_chars:
-            raise APIError(
-                413,
-                "text_too_long",
-                f"Each text may have at most {settings.max_text_chars} characters.",
-            )
-        _check_text(text)
-
-
 def _out(outcome: TextOutcome) -> TranslationOut:
     detection = outcome.detection
     return TranslationOut(
@@ -183,53 +135,16 @@ def _out(outcome: TextOutcome) -> TranslationOut:
 
 @router.post("/translate", response_model=TranslateResponse, summary="Translate text")
 def translate(
-    body: TranslateRequest,
-    request: Request,
-    response: Response,
-    service: Service,
-    settings: AppSettings,
-    caller: Caller,
+    body: TranslateRequest, request: Request, response: Response, caller: Caller
 ) -> TranslateResponse:
     """Translate one text or a list; each result says its engine, match kinds and unknown words."""
     texts = [body.text] if isinstance(body.text, str) else body.text
-    _check_language(body.source, "source", allow_auto=True)
-    _check_language(body.target, "target", allow_auto=False)
-    _check_engine(service, body.engine)
-    _limits(texts, settings)
-    characters = sum(len(t) for t in texts)
-    enforce(request, response, caller, translation_cost(characters, settings.rate_cost_characters))
-    try:
-        if body.format == "html":
-            outcomes = [_html(service, t, body.source, body.target, body.engine) for t in texts]
-        else:
-            outcomes = service.translate(texts, body.source, body.target, body.engine)
-    except TranslationError as exc:
-        raise APIError(422, exc.code, exc.message) from exc
-    username = caller.username if caller is not None else "anonymous"
-    request.app.state.db.record_usage("translate", username, characters=characters)
-    return TranslateResponse(translations=[_out(o) for o in outcomes], characters=characters)
-
-
-def _html(
-    service: TranslationService, markup: str, source: str, target: str, engine: str | None
-) -> TextOutcome:
-    """Markup through the documents' HTML extractor: text nodes translated, tags kept, sanitised.
-
-    ``auto`` is detected once over the page's text, not per text node (short nodes mislead).
-    """
-    page = html_markup(markup)
-    detection = service.detect(" ".join(page.units)) if source == "auto" and page.units else None
-    source = detection.language if detection else source
-    outcomes = service.translate(page.units, source, target, engine) if page.units else []
-    translated = page.rebuild([o.text for o in outcomes], language=target).decode("utf-8")
-    return TextOutcome(
-        translated,
-        source,
-        target,
-        outcomes[0].engine if outcomes else "none",
-        detection,
-        [segment for outcome in outcomes for segment in outcome.segments],
+    job = TextJob(
+        texts, body.source, body.target, body.engine, body.format == "html", body.glossary_id
     )
+    outcomes = translate_texts(request, response, caller, job)
+    characters = sum(len(t) for t in texts)
+    return TranslateResponse(translations=[_out(o) for o in outcomes], characters=characters)
 
 
 @router.post("/detect", response_model=DetectResponse, summary="Detect the language of a text")
@@ -237,7 +152,7 @@ def detect(
     body: DetectRequest, request: Request, response: Response, service: Service, caller: Caller
 ) -> DetectResponse:
     """en, fr or ht, with a confidence."""
-    _check_text(body.text)
+    check_text(body.text)
     enforce(request, response, caller, 1)
     found = service.detect(body.text)
     return DetectResponse(
@@ -245,31 +160,57 @@ def detect(
     )
 
 
-@router.get("/languages", summary="Languages and directions")
-def languages() -> dict[str, Any]:
+class LanguageOut(BaseModel):
+    code: str = Field(examples=["ht"])
+    name: str = Field(examples=["Kreyòl ayisyen"])
+
+
+class PairOut(BaseModel):
+    source: str = Field(examples=["en"])
+    target: str = Field(examples=["ht"])
+
+
+class LanguagesResponse(BaseModel):
+    languages: list[LanguageOut]
+    pairs: list[PairOut]
+
+
+class EngineOut(BaseModel):
+    name: str
+    version: str
+    model_id: str
+    pairs: list[PairOut]
+
+
+class EnginesResponse(BaseModel):
+    default: str = Field(description="What ``auto`` picks.", examples=["phrasebook"])
+    engines: list[EngineOut]
+    imported_entries: dict[str, int] = Field(
+        description="Operator-imported rows per kind (tm, glossary)."
+    )
+
+
+@router.get("/languages", response_model=LanguagesResponse, summary="Languages and directions")
+def languages() -> LanguagesResponse:
     """The languages the service knows and the directions it translates."""
-    return {
-        "languages": [{"code": code, "name": name} for code, name in LANGUAGE_NAMES.items()],
-        "pairs": [{"source": s, "target": t} for s, t in SUPPORTED_PAIRS],
-    }
+    return LanguagesResponse(
+        languages=[LanguageOut(code=code, name=name) for code, name in LANGUAGE_NAMES.items()],
+        pairs=[PairOut(source=s, target=t) for s, t in SUPPORTED_PAIRS],
+    )
 
 
-@router.get("/engines", summary="Translation engines")
-def engines(service: Service) -> dict[str, Any]:
+@router.get("/engines", response_model=EnginesResponse, summary="Translation engines")
+def engines(service: Service) -> EnginesResponse:
     """Installed engines, their versions and model ids, and which one ``auto`` picks."""
     imported = service.memory.counts() if service.memory is not None else {}
-    return {
-        "default": service.default_engine(),
-        "engines": [
-            {
-                **_engine_dict(service.engines[name].info()),
-                "pairs": [{"source": s, "target": t} for s, t in service.engines[name].languages()],
-            }
+    return EnginesResponse(
+        default=service.default_engine(),
+        engines=[
+            EngineOut(
+                **asdict(service.engines[name].info()),
+                pairs=[PairOut(source=s, target=t) for s, t in service.engines[name].languages()],
+            )
             for name in service.engine_names()
         ],
-        "imported_entries": imported,
-    }
-
-
-def _engine_dict(info: EngineInfo) -> dict[str, str]:
-    return asdict(info)
+        imported_entries=imported,
+    )
