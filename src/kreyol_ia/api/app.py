@@ -36,6 +36,7 @@ from kreyol_ia.api.security_headers import SecurityHeadersMiddleware
 from kreyol_ia.auth import UserManager
 from kreyol_ia.auth.throttle import LoginThrottle
 from kreyol_ia.cache import RedisCache, TranslationCache
+from kreyol_ia.compat import install_compat, upload_paths
 from kreyol_ia.config import ConfigError, Settings, get_settings
 from kreyol_ia.db import DatabaseManager
 from kreyol_ia.db.migrate import schema_problem
@@ -147,8 +148,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         overrides={
-            "/api/v1/documents": settings.max_upload_bytes + 64 * 1024,
-            "/api/v1/admin/imports": settings.max_upload_bytes + 64 * 1024,
+            path: settings.max_upload_bytes + 64 * 1024
+            for path in ("/api/v1/documents", "/api/v1/admin/imports", *upload_paths(settings))
         },
     )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(documents.router)
     if settings.metrics_enabled:
         app.include_router(metrics.router)
+    install_compat(app, settings)
     install_web(app)
     return app
 

@@ -13,6 +13,8 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
 ENVELOPE = "ErrorEnvelope"
+# openapi_extra marker of routes that declare their own error responses (the compat facades)
+OWN_ERRORS = "x-own-errors"
 _REF = {"$ref": f"#/components/schemas/{ENVELOPE}"}
 
 DESCRIPTIONS = {
@@ -85,6 +87,8 @@ def add_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     components[ENVELOPE] = envelope
     for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
+            if operation.pop(OWN_ERRORS, False):
+                continue  # a facade's route: its errors are in its own wire format, declared
             responses = operation.setdefault("responses", {})
             for status in error_responses(operation, method, path):
                 existing = responses.get(str(status))

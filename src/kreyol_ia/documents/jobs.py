@@ -136,6 +136,7 @@ class JobService:
                         "callback_url": callback_url,
                         "pages": document.pages,
                         "size": len(data),
+                        "characters": document.characters,
                         "terms": [list(pair) for pair in terms or []],
                     },
                 )

@@ -233,7 +233,7 @@ class TranslationService:
             result, applied = fresh_by_index[index], ()
             if terms and result.engine != "phrasebook":
                 text, used = glossary.enforce(
-                    sentence, result.text, terms, builtin_lexicon(source, target)
+                    sentence, result.text, terms, builtin_lexicon(source, target), target
                 )
                 result = Result(
                     text, result.engine, result.match, result.score, result.unknown, result.guessed
@@ -254,7 +254,7 @@ def _with_terms(
     builtin = builtin_lexicon(source, target)
     applied = []
     for outcome in outcomes:
-        text, used = glossary.enforce(outcome.source, outcome.result.text, terms, builtin)
+        text, used = glossary.enforce(outcome.source, outcome.result.text, terms, builtin, target)
         if not used:
             applied.append(outcome)
             continue
