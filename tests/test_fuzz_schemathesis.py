@@ -164,3 +164,24 @@ def test_session_ending_operations_with_their_own_user(
 ) -> None:
     CASES["run"] += 1
     case.call_and_validate(app=fuzz_app, headers=bearer(fuzz_client, leaver), checks=CHECKS)
+
+
+@pytest.fixture
+def deepl_headers(fuzz_client: TestClient, admin_headers: dict[str, str]) -> dict[str, str]:
+    """A fresh key as DeepL's clients send it (translate and documents scopes)."""
+    response = fuzz_client.post(
+        "/api/v1/keys",
+        json={"name": "fuzz-deepl", "scopes": ["translate", "documents"]},
+        headers=admin_headers,
+    )
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"DeepL-Auth-Key {response.json()['key']}"}
+
+
+@schema.include(path_regex=r"^/v2/").parametrize()
+@FUZZ_SETTINGS
+def test_deepl_facade_with_its_own_key_header(
+    case: schemathesis.Case, fuzz_app: FastAPI, deepl_headers: dict[str, str]
+) -> None:
+    CASES["run"] += 1
+    case.call_and_validate(app=fuzz_app, headers=deepl_headers, checks=CHECKS)

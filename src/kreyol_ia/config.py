@@ -103,11 +103,8 @@ class Settings(BaseSettings):
     max_glossaries_per_user: int = Field(default=100, ge=1)
     max_glossary_terms: int = Field(default=5000, ge=1, le=100_000)
 
-    # the compatibility facades (compat/): LibreTranslate's paths at /, DeepL's under /v2
-    libretranslate_api: bool = True
+    # the compatibility facades (compat/): DeepL's API v2 under /v2
     deepl_api: bool = True
-    # LibreTranslate's /translate_file answers when the file is done: how long it may wait
-    compat_file_wait_seconds: float = Field(default=60.0, gt=0, le=600)
 
     @field_validator("cors_origins", "trusted_proxies", "allowed_hosts", mode="before")
     @classmethod
