@@ -56,9 +56,7 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[Site]:
-    live = LiveSite(
-        {"KREYOL_AUTH_RATE_PER_MINUTE": "1000"}
-    ).start()
+    live = LiveSite({"KREYOL_AUTH_RATE_PER_MINUTE": "1000"}).start()
     retries = http_client.max_network_retries
     http_client.max_network_retries = 0  # a 429 must reach the test, not be retried away
     yield Site(live)
