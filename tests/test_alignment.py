@@ -167,6 +167,6 @@ def test_migration_0006_upgrades_and_downgrades(database_url: str) -> None:
         assert "learned_words" not in tables and "memory_entries" in tables
         migrate.upgrade(database_url)
         assert "learned_words" in inspect(engine).get_table_names()
-        assert migrate.current_revision(engine) == "0006"
+        assert migrate.current_revision(engine) == migrate.head_revision()
     finally:
         engine.dispose()

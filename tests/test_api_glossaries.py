@@ -158,3 +158,20 @@ def test_a_queued_job_keeps_its_glossary_after_deletion(app_client: TestClient) 
 
 def test_glossaries_need_an_account(app_client: TestClient) -> None:
     assert app_client.get("/api/v1/glossaries").status_code == 401
+
+
+def test_migration_0007_upgrades_and_downgrades(database_url: str) -> None:
+    from sqlalchemy import create_engine, inspect
+
+    from kreyol_ia.db import migrate
+
+    migrate.upgrade(database_url)
+    engine = create_engine(database_url)
+    try:
+        assert {"glossaries", "glossary_terms"} <= set(inspect(engine).get_table_names())
+        migrate.downgrade(database_url, "0006")
+        assert "glossaries" not in inspect(engine).get_table_names()
+        migrate.upgrade(database_url)
+        assert migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        engine.dispose()
