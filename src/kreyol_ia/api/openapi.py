@@ -88,7 +88,12 @@ def add_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
             if operation.pop(OWN_ERRORS, False):
-                continue  # a facade's route: its errors are in its own wire format, declared
+                # a facade's route declares its errors in its own wire format; FastAPI's default
+                # 422 names a schema removed below, and the facade never sends that body
+                responses = operation.get("responses", {})
+                if _is_fastapi_validation(responses.get("422", {})):
+                    del responses["422"]
+                continue
             responses = operation.setdefault("responses", {})
             for status in error_responses(operation, method, path):
                 existing = responses.get(str(status))
