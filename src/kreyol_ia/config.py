@@ -143,11 +143,15 @@ class Settings(BaseSettings):
             return self.registration
         return "open" if self.mode == "development" else "invite"
 
+    def derived_key(self, label: str) -> bytes:
+        """A key for one purpose, derived from the secret key: one secret, no key reused."""
+        return hmac.new(self.resolved_secret_key().encode(), label.encode(), "sha256").digest()
+
     def resolved_api_key_pepper(self) -> bytes:
         """The HMAC key for API-key hashes: its own setting, else derived from the secret key."""
         if self.api_key_pepper is not None:
             return self.api_key_pepper.get_secret_value().encode()
-        return hmac.new(self.resolved_secret_key().encode(), b"api-key-pepper", "sha256").digest()
+        return self.derived_key("api-key-pepper")
 
     def resolved_callback_secret(self, username: str | None = None, version: int = 0) -> bytes:
         """The HMAC key that signs a user's job callbacks (hex, as shown to them once).

@@ -47,6 +47,7 @@ class Submission:
     characters: int
     cost: int
     segments: int
+    document_format: str
 
 
 def check_direction(source: str, target: str) -> None:
@@ -126,6 +127,7 @@ def submit_upload(
         document.characters,
         max(cost, paid),
         submitted.units,
+        document.format,
     )
 
 

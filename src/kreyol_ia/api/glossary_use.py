@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from fastapi import Request
 
 from kreyol_ia.api.errors import APIError
@@ -10,9 +13,13 @@ from kreyol_ia.glossaries import GlossaryError, GlossaryStore
 from kreyol_ia.translation.phrasebook.lexicon import Entry
 
 
-def glossary_error(exc: GlossaryError) -> APIError:
-    """The store's refusal as an API error (404 for missing or someone else's)."""
-    return APIError(exc.status, exc.code, exc.message)
+@contextmanager
+def glossary_refusals() -> Iterator[None]:
+    """The store's refusals raised as API errors (404 for missing or someone else's)."""
+    try:
+        yield
+    except GlossaryError as exc:
+        raise APIError(exc.status, exc.code, exc.message) from exc
 
 
 def glossary_terms(
@@ -32,7 +39,5 @@ def glossary_terms(
             "A glossary is for one direction: give the source language, not auto.",
         )
     store: GlossaryStore = request.app.state.glossaries
-    try:
+    with glossary_refusals():
         return store.entries_for(caller.username, glossary_id, source, target)
-    except GlossaryError as exc:
-        raise glossary_error(exc) from exc

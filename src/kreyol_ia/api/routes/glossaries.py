@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kreyol_ia.api.deps import require_scope
-from kreyol_ia.api.glossary_use import glossary_error
+from kreyol_ia.api.glossary_use import glossary_refusals
 from kreyol_ia.auth import Principal
 from kreyol_ia.glossaries import GlossaryError, GlossaryInfo, GlossaryStore, parse_terms
 from kreyol_ia.translation.languages import normalise_code
@@ -99,7 +99,7 @@ def _out(info: GlossaryInfo) -> GlossaryOut:
 )
 def create_glossary(body: GlossaryCreate, caller: Caller, store: Store) -> GlossaryOut:
     """One direction, unique source terms; at most the server's number of glossaries and terms."""
-    try:
+    with glossary_refusals():
         if (body.terms is None) == (body.entries is None):
             raise GlossaryError("invalid_terms", "Send either terms or entries, not both.")
         pairs = (
@@ -108,8 +108,6 @@ def create_glossary(body: GlossaryCreate, caller: Caller, store: Store) -> Gloss
             else parse_terms(body.entries or "", body.entries_format)
         )
         return _out(store.create(caller.username, body.name, body.source, body.target, pairs))
-    except GlossaryError as exc:
-        raise glossary_error(exc) from exc
 
 
 @router.get("/glossaries", response_model=GlossaryList, summary="Your glossaries")
@@ -119,20 +117,16 @@ def list_glossaries(caller: Caller, store: Store) -> GlossaryList:
 
 @router.get("/glossaries/{glossary_id}", response_model=GlossaryOut, summary="One glossary")
 def get_glossary(glossary_id: GlossaryId, caller: Caller, store: Store) -> GlossaryOut:
-    try:
+    with glossary_refusals():
         return _out(store.get(caller.username, glossary_id))
-    except GlossaryError as exc:
-        raise glossary_error(exc) from exc
 
 
 @router.get(
     "/glossaries/{glossary_id}/terms", response_model=GlossaryTerms, summary="A glossary's terms"
 )
 def glossary_terms(glossary_id: GlossaryId, caller: Caller, store: Store) -> GlossaryTerms:
-    try:
+    with glossary_refusals():
         pairs = store.terms(caller.username, glossary_id)
-    except GlossaryError as exc:
-        raise glossary_error(exc) from exc
     return GlossaryTerms(
         glossary_id=glossary_id, terms=[TermIn(source=s, target=t) for s, t in pairs]
     )
@@ -145,8 +139,6 @@ def glossary_terms(glossary_id: GlossaryId, caller: Caller, store: Store) -> Glo
 )
 def delete_glossary(glossary_id: GlossaryId, caller: Caller, store: Store) -> Response:
     """Queued document jobs keep the terms they were given."""
-    try:
+    with glossary_refusals():
         store.delete(caller.username, glossary_id)
-    except GlossaryError as exc:
-        raise glossary_error(exc) from exc
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -54,9 +54,8 @@ UPLOAD_SCHEMA: dict[str, Any] = {
 
 def document_key(request: Request, task_id: str) -> str:
     """The key DeepL's clients send back with every status and result request."""
-    secret = request.app.state.settings.resolved_secret_key().encode()
-    derived = hmac.new(secret, b"deepl-document-key", hashlib.sha256).digest()
-    return hmac.new(derived, task_id.encode(), hashlib.sha256).hexdigest()
+    key = request.app.state.settings.derived_key("deepl-document-key")
+    return hmac.new(key, task_id.encode(), hashlib.sha256).hexdigest()
 
 
 @router.post(
@@ -88,9 +87,7 @@ def _upload(
     upload = Upload(filename, data, target, source, glossary_id=fields.text("glossary_id"))
     wanted = (fields.text("output_format") or "").lower().lstrip(".")
     submitted = submit_upload(request, response, caller, upload)
-    job = _jobs(request).get(submitted.task_id, caller.username) or {}
-    produced = str((job.get("input") or {}).get("format", ""))
-    if wanted and wanted != _output_extension(filename, produced):
+    if wanted and wanted != _output_extension(filename, submitted.document_format):
         _jobs(request).delete(submitted.task_id, caller.username)
         raise APIError(
             422, "unsupported_format", f"output_format {wanted!r} is not available for this file."

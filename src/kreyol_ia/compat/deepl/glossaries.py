@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from kreyol_ia.api.glossary_use import glossary_error
+from kreyol_ia.api.glossary_use import glossary_refusals
 from kreyol_ia.compat.deepl import openapi
 from kreyol_ia.compat.deepl.auth import AuthHeader, deepl_caller
 from kreyol_ia.compat.deepl.errors import render
@@ -21,7 +21,7 @@ from kreyol_ia.compat.deepl.schemas import (
 )
 from kreyol_ia.compat.errors import facade_route
 from kreyol_ia.compat.fields import Fields, read_fields
-from kreyol_ia.glossaries import GlossaryError, GlossaryInfo, GlossaryStore, as_tsv, parse_terms
+from kreyol_ia.glossaries import GlossaryInfo, GlossaryStore, as_tsv, parse_terms
 from kreyol_ia.translation.languages import SUPPORTED_PAIRS
 
 router = APIRouter(prefix="/v2", tags=[openapi.TAG], route_class=facade_route(render))
@@ -64,13 +64,11 @@ def _create(request: Request, header: str | None, fields: Fields) -> GlossaryAns
     source = to_code(fields.text("source_lang"), "source_lang") or ""
     target = to_code(fields.text("target_lang"), "target_lang") or ""
     entries = fields.text("entries", MAX_ENTRIES_CHARS) or ""
-    try:
+    with glossary_refusals():
         pairs = parse_terms(entries, fields.text("entries_format") or "tsv")
         info = _store(request).create(
             caller.username, fields.text("name", 200) or "", source, target, pairs
         )
-    except GlossaryError as exc:
-        raise glossary_error(exc) from exc
     return _answer(info)
 
 
@@ -97,10 +95,8 @@ def list_glossaries(request: Request, header: AuthHeader) -> GlossaryListAnswer:
 )
 def get_glossary(request: Request, header: AuthHeader, glossary_id: GlossaryId) -> GlossaryAnswer:
     caller = deepl_caller(request, header, None, "translate")
-    try:
+    with glossary_refusals():
         return _answer(_store(request).get(caller.username, glossary_id))
-    except GlossaryError as exc:
-        raise glossary_error(exc) from exc
 
 
 @router.get(
@@ -118,10 +114,8 @@ def get_glossary(request: Request, header: AuthHeader, glossary_id: GlossaryId) 
 )
 def glossary_entries(request: Request, header: AuthHeader, glossary_id: GlossaryId) -> Response:
     caller = deepl_caller(request, header, None, "translate")
-    try:
+    with glossary_refusals():
         pairs = _store(request).terms(caller.username, glossary_id)
-    except GlossaryError as exc:
-        raise glossary_error(exc) from exc
     return Response(as_tsv(pairs), media_type="text/tab-separated-values; charset=utf-8")
 
 
@@ -135,10 +129,8 @@ def glossary_entries(request: Request, header: AuthHeader, glossary_id: Glossary
 )
 def delete_glossary(request: Request, header: AuthHeader, glossary_id: GlossaryId) -> Response:
     caller = deepl_caller(request, header, None, "translate")
-    try:
+    with glossary_refusals():
         _store(request).delete(caller.username, glossary_id)
-    except GlossaryError as exc:
-        raise glossary_error(exc) from exc
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
