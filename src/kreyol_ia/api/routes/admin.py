@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kreyol_ia.api.deps import KeyId, Users, require_scope
 from kreyol_ia.api.errors import APIError
+from kreyol_ia.api.schemas.admin import CacheCleared, CacheStats
 from kreyol_ia.auth import Principal, UserManager, UserPublic
 from kreyol_ia.auth.manager import INVITE_ID_LENGTH, invite_id_of
 from kreyol_ia.auth.scopes import ScopeError, normalise_scopes
@@ -122,16 +123,16 @@ def unlock(username: Username, request: Request, _admin: Admin, users: Users) ->
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/cache/stats", summary="Translation cache statistics")
-def cache_stats(request: Request, _admin: Admin) -> dict[str, object]:
+@router.get("/cache/stats", response_model=CacheStats, summary="Translation cache statistics")
+def cache_stats(request: Request, _admin: Admin) -> CacheStats:
     """Hits, misses, hit rate, errors and whether Redis or memory is in use."""
-    return request.app.state.cache.stats()
+    return CacheStats.model_validate(request.app.state.cache.stats())
 
 
-@router.delete("/cache", summary="Clear the translation cache")
-def cache_clear(request: Request, _admin: Admin) -> dict[str, int]:
+@router.delete("/cache", response_model=CacheCleared, summary="Clear the translation cache")
+def cache_clear(request: Request, _admin: Admin) -> CacheCleared:
     """Remove this service's cached translations (SCAN + UNLINK, never FLUSHDB)."""
-    return {"removed": request.app.state.cache.clear()}
+    return CacheCleared(removed=request.app.state.cache.clear())
 
 
 @router.post(
@@ -156,9 +157,9 @@ def list_invites(
     users: Users,
     limit: PageSize = 50,
     offset: PageStart = 0,
-) -> list[dict[str, object]]:
+) -> list[InviteOut]:
     """Newest first, with whether each is still active, used (by whom) or expired."""
-    return users.list_invites(limit, offset)
+    return [InviteOut.model_validate(row) for row in users.list_invites(limit, offset)]
 
 
 @router.delete(

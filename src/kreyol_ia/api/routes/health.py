@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from kreyol_ia import __version__
 from kreyol_ia.api.routes.metrics import detail_allowed
+from kreyol_ia.api.schemas.service import (
+    DocsLinks,
+    DocumentFormat,
+    Health,
+    ServiceInfo,
+    ServiceLanguage,
+    ServicePair,
+)
 from kreyol_ia.db.migrate import current_revision, head_revision
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS
 
@@ -29,30 +37,34 @@ DOCUMENT_FORMATS = (
 )
 
 
-@router.get("/api/v1/service", summary="Service name, version, engines and limits")
-def service(request: Request) -> dict[str, Any]:
+@router.get(
+    "/api/v1/service",
+    response_model=ServiceInfo,
+    summary="Service name, version, engines and limits",
+)
+def service(request: Request) -> ServiceInfo:
     """What this server is, what it translates, and the limits a client should respect."""
     settings = request.app.state.settings
-    return {
-        "name": "Kreyòl IA",
-        "version": __version__,
-        "engines": request.app.state.engine_names(),
-        "languages": [{"code": code, "name": name} for code, name in LANGUAGE_NAMES.items()],
-        "pairs": [{"source": s, "target": t} for s, t in SUPPORTED_PAIRS],
-        "registration": settings.effective_registration,
-        "allow_anonymous": settings.allow_anonymous,
-        "password_min_length": settings.password_min_length,
-        "max_text_chars": settings.max_text_chars,
-        "max_upload_bytes": settings.max_upload_bytes,
-        "document_formats": list(DOCUMENT_FORMATS),
-        "docs": {"swagger": "/docs", "redoc": "/redoc", "openapi": "/openapi.json"},
-    }
+    return ServiceInfo(
+        name="Kreyòl IA",
+        version=__version__,
+        engines=request.app.state.engine_names(),
+        languages=[ServiceLanguage(code=code, name=name) for code, name in LANGUAGE_NAMES.items()],
+        pairs=[ServicePair(source=s, target=t) for s, t in SUPPORTED_PAIRS],
+        registration=settings.effective_registration,
+        allow_anonymous=settings.allow_anonymous,
+        password_min_length=settings.password_min_length,
+        max_text_chars=settings.max_text_chars,
+        max_upload_bytes=settings.max_upload_bytes,
+        document_formats=[DocumentFormat(**f) for f in DOCUMENT_FORMATS],
+        docs=DocsLinks(swagger="/docs", redoc="/redoc", openapi="/openapi.json"),
+    )
 
 
-@router.get("/health", summary="Liveness")
-def health() -> dict[str, str]:
+@router.get("/health", response_model=Health, summary="Liveness")
+def health() -> Health:
     """The process answers; says nothing about its dependencies."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
 class Readiness(BaseModel):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 from kreyol_ia.api.deps import require_scope
 from kreyol_ia.api.errors import APIError
+from kreyol_ia.api.schemas.admin import ImportProblem, ImportReport
 from kreyol_ia.auth import Principal
 from kreyol_ia.translation.imports import Problem, parse_file
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, normalise_code
@@ -28,11 +29,13 @@ def _language(code: str | None) -> str | None:
     return language
 
 
-def _shown(problems: list[Problem]) -> list[dict[str, str]]:
-    return [{"where": p.where, "message": p.message} for p in problems[:MAX_PROBLEMS]]
+def _shown(problems: list[Problem]) -> list[ImportProblem]:
+    return [ImportProblem(where=p.where, message=p.message) for p in problems[:MAX_PROBLEMS]]
 
 
-@router.post("/imports", summary="Import a translation memory or glossary")
+@router.post(
+    "/imports", response_model=ImportReport, summary="Import a translation memory or glossary"
+)
 def import_entries(
     request: Request,
     _admin: Admin,
@@ -40,7 +43,7 @@ def import_entries(
     kind: Annotated[Literal["tm", "glossary"], Form(examples=["tm"])],
     source: Annotated[str | None, Form(max_length=8, examples=["en"])] = None,
     target: Annotated[str | None, Form(max_length=8, examples=["ht"])] = None,
-) -> dict[str, Any]:
+) -> ImportReport:
     """Rows that can be read are stored (replacing same-source entries); the rest are listed.
 
     ``source``/``target`` name the columns of a TSV or CSV without a language header.
@@ -59,12 +62,12 @@ def import_entries(
             422,
             "import_empty",
             "Nothing in the file could be imported; see details.",
-            details=_shown(parsed.problems),
+            details=[shown.model_dump() for shown in _shown(parsed.problems)],
         )
     report = memory.store(kind, parsed.rows)
-    return {
-        "kind": kind,
-        "stored": report.stored,
-        "rejected": len(parsed.problems),
-        "problems": _shown(parsed.problems),
-    }
+    return ImportReport(
+        kind=kind,
+        stored=report.stored,
+        rejected=len(parsed.problems),
+        problems=_shown(parsed.problems),
+    )

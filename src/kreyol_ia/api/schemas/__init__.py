@@ -1,0 +1,1 @@
+"""Response models of the native routes, apart from the routes (the OpenAPI contract's shapes)."""
