@@ -17,6 +17,7 @@ from kreyol_ia.config import Settings
 # the HTML shell, the docs and static files are pages, not API operations (/metrics is hidden)
 PAGES = ("/", "/documents", "/account", "/keys", "/usage", "/admin")
 PAGE_PREFIXES = ("/docs", "/redoc", "/static")
+DISABLED = "x-disabled"  # an operation that only refuses, and says why (/suggest)
 NO_BODY = {"204", "205", "304"}
 DOWNLOAD_TYPES = ("application/octet-stream", "text/", "application/pdf", "application/vnd.")
 
@@ -85,7 +86,7 @@ def _operations(spec: Spec) -> list[tuple[str, str, dict[str, Any]]]:
 def success_problems(operation: dict[str, Any], spec: Spec) -> list[str]:
     """What is wrong with an operation's 2xx answers (an empty list when they are typed)."""
     successes = {s: r for s, r in operation.get("responses", {}).items() if s.startswith("2")}
-    if not successes:
+    if not successes and not operation.get(DISABLED):
         return ["no 2xx response"]
     problems = []
     for status, response in successes.items():

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, HttpUrl, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_FILE_NAME = "secret_key"  # noqa: S105 - a file name, not a secret
@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     api_key_max_days: int = Field(default=365, ge=1, le=3650)
     login_window_seconds: int = Field(default=900, ge=10)
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # the address users reach (https://kreyol.example.org behind a proxy): links the server
+    # hands out start with it; None = the address the request came to
+    public_url: HttpUrl | None = None
 
     rate_cost_characters: int = Field(default=1000, ge=1)
     anonymous_tier: str = "free"
@@ -103,8 +106,11 @@ class Settings(BaseSettings):
     max_glossaries_per_user: int = Field(default=100, ge=1)
     max_glossary_terms: int = Field(default=5000, ge=1, le=100_000)
 
-    # the compatibility facades (compat/): DeepL's API v2 under /v2
+    # the compatibility facades (compat/): DeepL's API v2 under /v2, LibreTranslate's at the root
     deepl_api: bool = True
+    libretranslate_api: bool = True
+    # how long LibreTranslate's /translate_file waits for its job before answering 503
+    compat_file_wait_seconds: float = Field(default=60.0, gt=0, le=600)
 
     @field_validator("cors_origins", "trusted_proxies", "allowed_hosts", mode="before")
     @classmethod

@@ -108,30 +108,34 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return error_response(422, "validation_error", "The request is not valid.", details=details)
 
 
-async def _bad_value(_request: Request, _exc: DataError) -> JSONResponse:
-    return error_response(
-        422,
-        "invalid_input",
-        "The request holds a value that cannot be stored (for example a NUL character).",
-    )
+def fault_error(exc: Exception, request_id: str | None = None) -> APIError:
+    """What a fault that is no refusal tells the client (logged here): a value the database
+    cannot store is 422, the database down 503, anything else 500; the facades say the same."""
+    if isinstance(exc, DataError):
+        return APIError(
+            422,
+            "invalid_input",
+            "The request holds a value that cannot be stored (for example a NUL character).",
+        )
+    if isinstance(exc, DBAPIError):
+        logger.error("database unavailable after retries: %s", type(exc.orig).__name__)
+        return APIError(
+            503,
+            "database_unavailable",
+            "The database is not reachable right now; try again shortly.",
+            {"Retry-After": "5"},
+        )
+    logger.error("unhandled error (request %s)", request_id or request_id_var.get(), exc_info=exc)
+    return APIError(500, "internal_error", "An internal error occurred.")
 
 
-async def _database_down(_request: Request, exc: DBAPIError) -> JSONResponse:
-    logger.error("database unavailable after retries: %s", type(exc.orig).__name__)
-    return error_response(
-        503,
-        "database_unavailable",
-        "The database is not reachable right now; try again shortly.",
-        {"Retry-After": "5"},
-    )
-
-
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _fault(request: Request, exc: Exception) -> JSONResponse:
     request_id = request.scope.get("state", {}).get("request_id")
-    logger.error("unhandled error (request %s)", request_id, exc_info=exc)
-    # sent by Starlette's outermost middleware, past ours: add the security headers here
+    error = fault_error(exc, request_id)
+    # a 500 is sent by Starlette's outermost middleware, past ours: add the security headers here
+    headers = {**API_HEADERS, **error.headers} if error.status_code == 500 else error.headers
     return error_response(
-        500, "internal_error", "An internal error occurred.", API_HEADERS, request_id=request_id
+        error.status_code, error.code, error.message, headers, request_id=request_id
     )
 
 
@@ -141,6 +145,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(DataError, _bad_value)
-    app.add_exception_handler(DBAPIError, _database_down)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(DBAPIError, _fault)
+    app.add_exception_handler(Exception, _fault)

@@ -18,8 +18,8 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kreyol_ia.api.errors import STATUS_CODES, APIError
-from kreyol_ia.api.openapi import OWN_ERRORS
+from kreyol_ia.api.errors import STATUS_CODES, APIError, fault_error
+from kreyol_ia.api.openapi import ENVELOPE, OWN_ERRORS
 from kreyol_ia.auth.errors import AuthError
 from kreyol_ia.logging_setup import request_id_var
 
@@ -38,8 +38,8 @@ class Refusal:
 Renderer = Callable[[Refusal], Response]
 
 
-def refusal_of(exc: Exception) -> Refusal | None:
-    """The refusal an exception stands for; None for a real fault (left to the 500 handler)."""
+def refusal_of(exc: Exception) -> Refusal:
+    """The refusal an exception stands for; a real fault is logged and becomes a 500 or 503."""
     if isinstance(exc, APIError):
         return Refusal(exc.status_code, exc.code, exc.message, dict(exc.headers), exc.details)
     if isinstance(exc, AuthError):
@@ -51,7 +51,7 @@ def refusal_of(exc: Exception) -> Refusal | None:
         message = exc.detail if isinstance(exc.detail, str) else "Request refused."
         code = STATUS_CODES.get(exc.status_code, "error")
         return Refusal(exc.status_code, code, message, dict(exc.headers or {}))
-    return None
+    return refusal_of(fault_error(exc))
 
 
 def with_request_id(response: Response) -> Response:
@@ -70,11 +70,8 @@ def facade_route(render: Renderer) -> type[APIRoute]:
             async def guarded(request: Request) -> Response:
                 try:
                     return await handler(request)
-                except Exception as exc:
-                    refusal = refusal_of(exc)
-                    if refusal is None:
-                        raise
-                    return with_request_id(render(refusal))
+                except Exception as exc:  # every failure, faults too, in the facade's shape
+                    return with_request_id(render(refusal_of(exc)))
 
             return guarded
 
@@ -82,11 +79,23 @@ def facade_route(render: Renderer) -> type[APIRoute]:
 
 
 def declared(model: type[BaseModel], statuses: Iterable[int]) -> dict[int | str, dict[str, Any]]:
-    """``responses=`` for a facade route: each error status with the facade's own body schema."""
-    return {
+    """``responses=`` for a facade route: each error status with the facade's own body schema.
+
+    A 413 may also come in the native envelope: a declared Content-Length over the limit is
+    refused before any route (and so any facade) sees the request.
+    """
+    documented: dict[int | str, dict[str, Any]] = {
         status: {"model": model, "description": _DESCRIPTIONS.get(status, "")}
         for status in statuses
     }
+    if 413 in documented:  # other statuses name the model, so it is in the components
+        own = {"$ref": f"#/components/schemas/{model.__name__}"}
+        either = {"anyOf": [own, {"$ref": f"#/components/schemas/{ENVELOPE}"}]}
+        documented[413] = {
+            "description": _DESCRIPTIONS[413],
+            "content": {"application/json": {"schema": either}},
+        }
+    return documented
 
 
 def own_errors(extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -98,7 +107,7 @@ _DESCRIPTIONS = {
     400: "Bad request (the facade's own error body)",
     403: "Missing, invalid or revoked API key, or a missing scope",
     404: "No such resource, or not yours",
-    413: "Too large",
+    413: "Too large (in the native envelope when refused by its Content-Length)",
     429: "Too many requests; see Retry-After",
     456: "Quota exceeded (the day's allowance is spent)",
     500: "Internal error",

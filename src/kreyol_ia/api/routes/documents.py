@@ -121,7 +121,12 @@ def submit_document(
     ] = False,
     glossary_id: Annotated[
         str | None,
-        Form(max_length=36, description="One of your glossaries for this direction."),
+        Form(
+            max_length=36,
+            description="One of your glossaries (POST /api/v1/glossaries) for this direction. "
+            "Needs an explicit source.",
+            examples=[None],
+        ),
     ] = None,
 ) -> SubmitResponse:
     """Charged before reading (by size), then by characters; a bad file is a 422 and still paid."""
