@@ -80,6 +80,7 @@ def fuzz_app(
         auth_rate_per_minute=100_000,
         auth_rate_per_hour=1_000_000,
         login_max_failures_per_ip=1_000_000,
+        compat_file_wait_seconds=2,  # /translate_file's wait, under schemathesis' request timeout
         _env_file=None,
         **backends,
     )

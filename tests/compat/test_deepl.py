@@ -193,6 +193,22 @@ def test_document_key_and_owner_are_both_needed(site: Site, translator: deepl.Tr
     assert downloaded is not None and "dlo" in downloaded.content.decode().lower()
 
 
+def test_an_unavailable_output_format_is_refused_before_anything_is_charged(site: Site) -> None:
+    site.user("okap", "free")
+    translator = site.translator(site.key("okap"))
+    with pytest.raises(deepl.DeepLException) as refused:
+        translator.translate_document_upload(
+            b"Drink clean water.", target_lang="HT", filename="water.txt", output_format="docx"
+        )
+    assert refused.value.http_status_code == 400
+    assert translator.get_usage().character.count == 0
+    same_format = translator.translate_document_upload(
+        b"Drink clean water.", target_lang="HT", filename="water.txt", output_format="txt"
+    )
+    assert translator.translate_document_wait_until_done(same_format).done
+    assert translator.get_usage().character.count > 0
+
+
 def test_bad_and_revoked_keys_are_authorization_errors(site: Site) -> None:
     with pytest.raises(deepl.AuthorizationException):
         site.translator("ka_not-a-real-key").translate_text("Hello", target_lang="HT")

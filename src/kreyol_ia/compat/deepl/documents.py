@@ -28,7 +28,9 @@ from kreyol_ia.compat.deepl.schemas import (
 )
 from kreyol_ia.compat.errors import facade_route
 from kreyol_ia.compat.fields import Fields, read_fields
+from kreyol_ia.documents.formats import detect_format
 from kreyol_ia.documents.jobs import JobService
+from kreyol_ia.documents.model import DocumentError
 
 router = APIRouter(prefix="/v2", tags=[openapi.TAG], route_class=facade_route(render))
 DocumentId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -85,16 +87,26 @@ def _upload(
     filename = fields.text("filename", 255) or file.filename or "document"
     data = read_upload(file.file, request.app.state.settings.max_upload_bytes)
     upload = Upload(filename, data, target, source, glossary_id=fields.text("glossary_id"))
-    wanted = (fields.text("output_format") or "").lower().lstrip(".")
+    _check_output_format(fields.text("output_format"), filename, data)
     submitted = submit_upload(request, response, caller, upload)
-    if wanted and wanted != _output_extension(filename, submitted.document_format):
-        _jobs(request).delete(submitted.task_id, caller.username)
-        raise APIError(
-            422, "unsupported_format", f"output_format {wanted!r} is not available for this file."
-        )
     return DocumentHandle(
         document_id=submitted.task_id, document_key=document_key(request, submitted.task_id)
     )
+
+
+def _check_output_format(wanted: str | None, filename: str, data: bytes) -> None:
+    """Refused before anything is charged or queued: only the file's own format comes back."""
+    wanted = (wanted or "").lower().lstrip(".")
+    if not wanted:
+        return
+    try:
+        document_format = detect_format(filename, data)
+    except DocumentError:
+        return  # the submission refuses the file itself, with its own code
+    if wanted != _output_extension(filename, document_format):
+        raise APIError(
+            422, "unsupported_format", f"output_format {wanted!r} is not available for this file."
+        )
 
 
 def _output_extension(filename: str, document_format: str) -> str:
