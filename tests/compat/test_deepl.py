@@ -1,7 +1,7 @@
 """The DeepL API v2 facade, driven by DeepL's official, unmodified ``deepl`` client over HTTP.
 
-A live ``kreyol serve`` (tests/web/harness.py's LiveSite); keys are minted with the CLI as an
-operator would. Refusals must surface as the client's own exception types.
+A live ``kreyol serve`` (tests/compat/conftest.py's, without anonymous use); keys are minted
+with the CLI as an operator would. Refusals must surface as the client's own exception types.
 """
 
 from __future__ import annotations
@@ -17,56 +17,26 @@ from deepl import http_client
 
 from kreyol_ia.compat.deepl.errors import QUOTA_EXCEEDED, deepl_status
 from kreyol_ia.compat.errors import Refusal
-from tests.web.harness import ADMIN, USER, LiveSite
+from tests.compat.conftest import LiveAPI
+from tests.web.harness import ADMIN, USER
 
 
-class Site:
-    """The live server and the CLI that makes its users and keys."""
-
-    def __init__(self, live: LiveSite) -> None:
-        self.live = live
-        self.url = live.url
-
-    def key(self, username: str, scopes: str = "") -> str:
-        args = ["keys", "create", username, "--name", "deepl-test", "--days", "1"]
-        return self.live.kreyol(*args, *(["--scopes", scopes] if scopes else []))
-
-    def key_id(self, username: str) -> str:
-        """The user's newest key."""
-        rows = self.live.kreyol("keys", "list", username).splitlines()
-        return str(max(int(row.split()[0]) for row in rows if row.split()[0].isdigit()))
-
-    def user(self, username: str, tier: str) -> None:
-        self.live.kreyol(
-            "users",
-            "create-admin",
-            "--username",
-            username,
-            "--email",
-            f"{username}@example.org",
-            "--tier",
-            tier,
-            KREYOL_ADMIN_PASSWORD="Toussaint-Louverture-1743",
-        )
-        self.live.kreyol("users", "set-role", username, "user")
-
-    def translator(self, key: str) -> deepl.Translator:
-        return deepl.Translator(key, server_url=self.url, send_platform_info=False)
+def translator_for(api: LiveAPI, key: str) -> deepl.Translator:
+    return deepl.Translator(key, server_url=api.url, send_platform_info=False)
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[Site]:
-    live = LiveSite({"KREYOL_AUTH_RATE_PER_MINUTE": "1000"}).start()
+def site(keyed_api: LiveAPI) -> Iterator[LiveAPI]:
+    """The shared server where every request needs a key, as on DeepL."""
     retries = http_client.max_network_retries
     http_client.max_network_retries = 0  # a 429 must reach the test, not be retried away
-    yield Site(live)
+    yield keyed_api
     http_client.max_network_retries = retries
-    live.stop()
 
 
 @pytest.fixture(scope="module")
-def translator(site: Site) -> deepl.Translator:
-    return site.translator(site.key(USER.username))
+def translator(site: LiveAPI) -> deepl.Translator:
+    return translator_for(site, site.key(USER.username))
 
 
 def test_translate_text_single_and_batch(translator: deepl.Translator) -> None:
@@ -96,8 +66,8 @@ def test_html_tags_are_kept(translator: deepl.Translator) -> None:
     assert result.text.startswith("<p>") and "<b>" in result.text and "</p>" in result.text
 
 
-def test_usage_counts_what_was_translated(site: Site) -> None:
-    translator = site.translator(site.key(ADMIN.username))
+def test_usage_counts_what_was_translated(site: LiveAPI) -> None:
+    translator = translator_for(site, site.key(ADMIN.username))
     before = translator.get_usage().character
     assert before.valid and before.limit == 100_000 * 1000  # enterprise: 100,000 units a day
     translator.translate_text("Good evening.", target_lang="HT")
@@ -153,9 +123,9 @@ def test_glossary_from_csv_and_bad_entries(translator: deepl.Translator) -> None
         translator.create_glossary("Twice", "EN", "HT", {"a": "b", "A": "c"})
 
 
-def test_another_users_glossary_is_not_found(site: Site, translator: deepl.Translator) -> None:
+def test_another_users_glossary_is_not_found(site: LiveAPI, translator: deepl.Translator) -> None:
     mine = translator.create_glossary("Mine", "EN", "HT", {"doctor": "doktè"})
-    other = site.translator(site.key(ADMIN.username))
+    other = translator_for(site, site.key(ADMIN.username))
     with pytest.raises(deepl.GlossaryNotFoundException):
         other.get_glossary(mine.glossary_id)
     with pytest.raises(deepl.GlossaryNotFoundException):
@@ -177,14 +147,16 @@ def test_translate_document_round_trip(translator: deepl.Translator) -> None:
     assert paragraphs == ["Lave men ou anvan ou manje."]
 
 
-def test_document_key_and_owner_are_both_needed(site: Site, translator: deepl.Translator) -> None:
+def test_document_key_and_owner_are_both_needed(
+    site: LiveAPI, translator: deepl.Translator
+) -> None:
     handle = translator.translate_document_upload(
         b"Drink clean water.", target_lang="HT", filename="water.txt"
     )
     wrong = deepl.DocumentHandle(handle.document_id, "0" * 64)
     with pytest.raises(deepl.DeepLException, match="not found"):
         translator.translate_document_get_status(wrong)
-    other = site.translator(site.key(ADMIN.username))
+    other = translator_for(site, site.key(ADMIN.username))
     with pytest.raises(deepl.DeepLException, match="not found"):
         other.translate_document_get_status(handle)
     final = translator.translate_document_wait_until_done(handle)
@@ -193,9 +165,9 @@ def test_document_key_and_owner_are_both_needed(site: Site, translator: deepl.Tr
     assert downloaded is not None and "dlo" in downloaded.content.decode().lower()
 
 
-def test_an_unavailable_output_format_is_refused_before_anything_is_charged(site: Site) -> None:
+def test_an_unavailable_output_format_is_refused_before_anything_is_charged(site: LiveAPI) -> None:
     site.user("okap", "free")
-    translator = site.translator(site.key("okap"))
+    translator = translator_for(site, site.key("okap"))
     with pytest.raises(deepl.DeepLException) as refused:
         translator.translate_document_upload(
             b"Drink clean water.", target_lang="HT", filename="water.txt", output_format="docx"
@@ -209,36 +181,36 @@ def test_an_unavailable_output_format_is_refused_before_anything_is_charged(site
     assert translator.get_usage().character.count > 0
 
 
-def test_bad_and_revoked_keys_are_authorization_errors(site: Site) -> None:
+def test_bad_and_revoked_keys_are_authorization_errors(site: LiveAPI) -> None:
     with pytest.raises(deepl.AuthorizationException):
-        site.translator("ka_not-a-real-key").translate_text("Hello", target_lang="HT")
+        translator_for(site, "ka_not-a-real-key").translate_text("Hello", target_lang="HT")
     key = site.key(USER.username)
-    translator = site.translator(key)
+    translator = translator_for(site, key)
     assert translator.translate_text("Hello", target_lang="HT").text
-    site.live.kreyol("keys", "revoke", site.key_id(USER.username))
+    site.revoke(site.newest_key_id(USER.username))
     with pytest.raises(deepl.AuthorizationException):
         translator.translate_text("Hello", target_lang="HT")
     with pytest.raises(deepl.AuthorizationException):
         translator.get_usage()
 
 
-def test_a_key_without_the_documents_scope_cannot_upload(site: Site) -> None:
-    translator = site.translator(site.key(USER.username, scopes="translate"))
+def test_a_key_without_the_documents_scope_cannot_upload(site: LiveAPI) -> None:
+    translator = translator_for(site, site.key(USER.username, scopes="translate"))
     assert translator.translate_text("Thank you.", target_lang="HT").text
     with pytest.raises(deepl.DeepLException) as refused:
         translator.translate_document_upload(b"Hello.", target_lang="HT", filename="a.txt")
     assert refused.value.http_status_code == 403
 
 
-def test_rate_limit_is_too_many_requests(site: Site) -> None:
+def test_rate_limit_is_too_many_requests(site: LiveAPI) -> None:
     site.user("jacmel", "free")  # 10 units a minute
-    translator = site.translator(site.key("jacmel"))
+    translator = translator_for(site, site.key("jacmel"))
     with pytest.raises(deepl.TooManyRequestsException):
         for _ in range(11):
             translator.translate_text("Good morning.", target_lang="HT")
 
 
-def test_wire_details_other_clients_rely_on(site: Site) -> None:
+def test_wire_details_other_clients_rely_on(site: LiveAPI) -> None:
     key = site.key(USER.username)
     with httpx.Client(base_url=site.url, timeout=30) as client:
         form = client.post(

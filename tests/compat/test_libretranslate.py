@@ -13,12 +13,16 @@ from urllib.parse import urlsplit
 import docx
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from libretranslatepy import LibreTranslateAPI
 from pydantic import SecretStr
 
+from kreyol_ia.api import create_app
+from kreyol_ia.auth import APIKeyCreate
 from kreyol_ia.compat.libretranslate import links
 from kreyol_ia.config import Settings
 from tests.compat.conftest import LiveAPI, start_live_api
+from tests.conftest import derive, make_user
 
 ENGLISH = "Good morning"
 KREYOL = "Bonjou, kijan ou ye?"
@@ -309,16 +313,18 @@ def test_a_slow_file_is_a_503_and_its_job_goes_on(impatient_api: LiveAPI) -> Non
     assert result.status_code == 200 and "Lave men ou" in result.text
 
 
-def test_download_links_start_with_the_public_url() -> None:
-    api = start_live_api({"KREYOL_PUBLIC_URL": "https://kreyol.example.org/"})
-    try:
-        key = api.key(api.user("lt_public"), name="lt-public")
-        answer = translate_file(api, key, "a.txt", b"Good morning")
+def test_download_links_start_with_the_public_url(settings: Settings) -> None:
+    public = derive(settings, public_url="https://kreyol.example.org/")
+    app = create_app(public)
+    with TestClient(app, base_url="http://10.0.0.5:8000") as client:  # as a TLS proxy calls it
+        make_user(app, "lt_public")
+        key = app.state.users.create_api_key("lt_public", APIKeyCreate(name="public")).key
+        answer = client.post(
+            "/translate_file",
+            data={"source": "en", "target": "ht", "api_key": key},
+            files={"file": ("a.txt", b"Good morning")},
+        )
         assert answer.status_code == 200, answer.text
         url = answer.json()["translatedFileUrl"]
         assert url.startswith("https://kreyol.example.org/download_file/")
-        assert (
-            httpx.get(url.replace("https://kreyol.example.org", api.url)).text.strip() == "Bonjou"
-        )
-    finally:
-        api.site.stop()
+        assert client.get(urlsplit(url).path).text.strip() == "Bonjou"
