@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# test processes: one per core, at most 4 (each starts its own servers and browser)
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 .PHONY: run test fuzz lint format clean
 
@@ -27,12 +29,13 @@ run: $(VENV)/.installed
 	@echo "the command line is $(BIN)/kreyol (or run: . $(BIN)/activate); make run HOST=… PORT=… to listen elsewhere"
 	$(BIN)/kreyol serve --host $(HOST) --port $(PORT)
 
-## make test: install test tools and servers (redis-server, postgresql), lint, run the suite
+## make test [TEST_WORKERS=N]: install test tools and servers (redis-server, postgresql), lint,
+## run the suite, a file per worker process
 test: $(VENV)/.installed-test
 	scripts/ensure-test-servers.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## make fuzz: the schemathesis suite (also part of make test, with a small budget) run deeper
 FUZZ_EXAMPLES ?= 100

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,3 +132,21 @@ def documents_client(settings: Settings) -> Iterator[TestClient]:
         make_user(app, "alice", tier="enterprise")
         test_client.headers.update(bearer(test_client, "alice"))
         yield test_client
+
+
+SESSION_START = pytest.StashKey[float]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SESSION_START] = time.time()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Where this run's screenshots are, whichever process (or xdist worker) took them."""
+    from tests.web.harness import screenshot_dir
+
+    started = terminalreporter.config.stash.get(SESSION_START, 0.0)
+    directory = screenshot_dir()
+    taken = [p for p in directory.glob("*.png") if p.stat().st_mtime >= started]
+    if taken:
+        terminalreporter.write_line(f"screenshots ({len(taken)}): {directory}")

@@ -21,7 +21,7 @@ from kreyol_ia.api import create_app
 from kreyol_ia.auth import APIKeyCreate
 from kreyol_ia.compat.libretranslate import links
 from kreyol_ia.config import Settings
-from tests.compat.conftest import LiveAPI, start_live_api
+from tests.compat.conftest import LiveAPI
 from tests.conftest import derive, make_user
 
 ENGLISH = "Good morning"
@@ -285,32 +285,30 @@ def test_files_need_a_key_and_a_file(live_api: LiveAPI, doc_key: str) -> None:
     assert answer.status_code == 400 and set(answer.json()) == {"error"}
 
 
-@pytest.fixture(scope="module")
-def impatient_api(request: pytest.FixtureRequest) -> Iterator[LiveAPI]:
-    """A server that waits only a millisecond for a file before answering 503."""
-    api = start_live_api({"KREYOL_COMPAT_FILE_WAIT_SECONDS": "0.001"})
-    yield api
-    api.site.stop(dump_log=request.session.testsfailed > 0)
-
-
-def test_a_slow_file_is_a_503_and_its_job_goes_on(impatient_api: LiveAPI) -> None:
-    key = impatient_api.key(impatient_api.user("lt_slow"), name="lt-slow")
-    lines = "".join(f"Wash your hands before eating, {n} times a day.\n" for n in range(400))
-    answer = translate_file(impatient_api, key, "long.txt", lines.encode())
-    assert answer.status_code == 503, answer.text
-    assert int(answer.headers["Retry-After"]) > 0
-    task_id = answer.json()["error"].split("(task ")[1].split(")")[0]
-    task_url = f"{impatient_api.url}/api/v1/tasks/{task_id}"
-    headers = {"X-API-Key": key}
-    status = "queued"
-    for _ in range(300):  # the job was accepted: it completes, and the native API serves it
-        status = httpx.get(task_url, headers=headers).json()["status"]
-        if status in {"completed", "failed"}:
-            break
-        time.sleep(0.1)
-    assert status == "completed"
-    result = httpx.get(f"{task_url}/result", headers=headers)
-    assert result.status_code == 200 and "Lave men ou" in result.text
+def test_a_slow_file_is_a_503_and_its_job_goes_on(settings: Settings) -> None:
+    app = create_app(derive(settings, compat_file_wait_seconds=0.001))
+    with TestClient(app) as client:
+        make_user(app, "lt_slow", tier="enterprise")
+        key = app.state.users.create_api_key("lt_slow", APIKeyCreate(name="slow")).key
+        lines = "".join(f"Wash your hands before eating, {n} times a day.\n" for n in range(400))
+        answer = client.post(
+            "/translate_file",
+            data={"source": "en", "target": "ht", "api_key": key},
+            files={"file": ("long.txt", lines.encode())},
+        )
+        assert answer.status_code == 503, answer.text
+        assert int(answer.headers["Retry-After"]) > 0
+        task_id = answer.json()["error"].split("(task ")[1].split(")")[0]
+        headers = {"X-API-Key": key}
+        status = "queued"
+        for _ in range(300):  # the job was accepted: it completes, and the native API serves it
+            status = client.get(f"/api/v1/tasks/{task_id}", headers=headers).json()["status"]
+            if status in {"completed", "failed"}:
+                break
+            time.sleep(0.1)
+        assert status == "completed"
+        result = client.get(f"/api/v1/tasks/{task_id}/result", headers=headers)
+        assert result.status_code == 200 and "Lave men ou" in result.text
 
 
 def test_download_links_start_with_the_public_url(settings: Settings) -> None:

@@ -99,11 +99,8 @@ def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, None, None]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    config = terminalreporter.config
-    measured = config.stash.get(TIMINGS, {})
+    """Timings where the browser ran in this process (not under xdist: the workers have them)."""
+    measured = terminalreporter.config.stash.get(TIMINGS, {})
     if measured:
         lines = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in measured.items())
         terminalreporter.write_line(f"web timings: {lines}")
-    saved = config.stash.get(SHOTS, None)
-    if saved is not None and saved.saved:
-        terminalreporter.write_line(f"screenshots ({len(saved.saved)}): {saved.directory}")

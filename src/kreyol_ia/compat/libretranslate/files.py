@@ -25,7 +25,7 @@ from kreyol_ia.compat.libretranslate import links
 from kreyol_ia.compat.libretranslate.caller import lt_account
 from kreyol_ia.compat.libretranslate.errors import invalid, lt_error, render, responses
 from kreyol_ia.compat.libretranslate.openapi import TAG, multipart
-from kreyol_ia.compat.libretranslate.schemas import UPLOAD_SCHEMA, TranslateFileAnswer
+from kreyol_ia.compat.libretranslate.schemas import UPLOAD_SCHEMA, LTTranslateFileAnswer
 from kreyol_ia.documents.jobs import JobService
 from kreyol_ia.translation.languages import normalise_code
 
@@ -38,20 +38,20 @@ NO_SUCH_FILE = "No such file: the link is wrong or has expired (links last 15 mi
 
 @router.post(
     "/translate_file",
-    response_model=TranslateFileAnswer,
+    response_model=LTTranslateFileAnswer,
     summary="Translate a file (LibreTranslate API)",
     responses=responses(400, 403, 429, 503),
     openapi_extra=multipart(UPLOAD_SCHEMA),
 )
 async def translate_file(
     request: Request, response: Response, principal: OptionalPrincipal
-) -> TranslateFileAnswer:
+) -> LTTranslateFileAnswer:
     """Needs a key with the ``documents`` scope; the link in the answer lasts 15 minutes."""
     fields = await read_fields(request)
     caller, task_id = await run_in_threadpool(_submit, request, response, principal, fields)
     await _wait(request, caller, task_id)
     token = links.sign(request.app.state.settings.derived_key(links.LABEL), task_id)
-    return TranslateFileAnswer(translatedFileUrl=_download_url(request, token))
+    return LTTranslateFileAnswer(translatedFileUrl=_download_url(request, token))
 
 
 def _download_url(request: Request, token: str) -> str:

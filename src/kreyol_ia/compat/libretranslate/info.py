@@ -13,8 +13,8 @@ from kreyol_ia.compat.libretranslate.schemas import (
     FrontendLanguages,
     FrontendSettings,
     LTLanguage,
+    LTSuggestBody,
     NamedLanguage,
-    SuggestBody,
 )
 from kreyol_ia.config import Settings
 from kreyol_ia.documents.formats import SUPPORTED
@@ -76,7 +76,7 @@ def frontend_settings(request: Request) -> FrontendSettings:
     summary="Suggest a better translation (disabled) (LibreTranslate API)",
     responses=responses(),
     openapi_extra={
-        **body(SuggestBody, {"q": "Good morning", "s": "Bonjou", "source": "en", "target": "ht"}),
+        **body(LTSuggestBody, {"q": "Good morning", "s": "Bonjou", "source": "en", "target": "ht"}),
         "x-disabled": "Suggestions are not stored yet; this always answers 403.",
     },
 )

@@ -18,7 +18,7 @@ KEY_FIELD = Field(
 )
 
 
-class TranslateBody(BaseModel):
+class LTTranslateBody(BaseModel):
     """``POST /translate`` as JSON or as a form; a JSON list ``q`` is a batch."""
 
     q: str | list[str] = Field(examples=["Good morning", ["Wash your hands.", "Drink water."]])
@@ -36,20 +36,20 @@ class TranslateBody(BaseModel):
     api_key: str | None = KEY_FIELD
 
 
-class DetectedLanguage(BaseModel):
+class LTDetectedLanguage(BaseModel):
     confidence: float = Field(ge=0, le=100, examples=[92.5])
     language: str = Field(examples=["ht"])
 
 
-class TranslateAnswer(BaseModel):
+class LTTranslateAnswer(BaseModel):
     """Lists for a batch; ``detectedLanguage`` only when the source was ``auto``."""
 
     translatedText: str | list[str] = Field(examples=["Bonjou"])
-    detectedLanguage: DetectedLanguage | list[DetectedLanguage] | None = None
+    detectedLanguage: LTDetectedLanguage | list[LTDetectedLanguage] | None = None
     alternatives: list[str] | list[list[str]] | None = None
 
 
-class DetectBody(BaseModel):
+class LTDetectBody(BaseModel):
     q: str = Field(examples=["Bonjou, kijan ou ye?"])
     api_key: str | None = KEY_FIELD
 
@@ -86,7 +86,7 @@ class FrontendSettings(BaseModel):
     language: FrontendLanguages
 
 
-class SuggestBody(BaseModel):
+class LTSuggestBody(BaseModel):
     q: str = Field(examples=["Good morning"])
     s: str = Field(examples=["Bonjou"])
     source: str = Field(max_length=8, examples=["en"])
@@ -94,7 +94,7 @@ class SuggestBody(BaseModel):
     api_key: str | None = KEY_FIELD
 
 
-class TranslateFileAnswer(BaseModel):
+class LTTranslateFileAnswer(BaseModel):
     translatedFileUrl: str = Field(
         description="Valid for 15 minutes; whoever holds it can download the file.",
         examples=["http://127.0.0.1:8000/download_file/4bf9….1767225600.9c1f…"],

@@ -22,10 +22,10 @@ from kreyol_ia.compat.libretranslate.caller import lt_caller
 from kreyol_ia.compat.libretranslate.errors import invalid, render, responses
 from kreyol_ia.compat.libretranslate.openapi import TAG, body
 from kreyol_ia.compat.libretranslate.schemas import (
-    DetectBody,
-    DetectedLanguage,
-    TranslateAnswer,
-    TranslateBody,
+    LTDetectBody,
+    LTDetectedLanguage,
+    LTTranslateAnswer,
+    LTTranslateBody,
 )
 from kreyol_ia.translation.detect import Detection
 from kreyol_ia.translation.languages import normalise_code
@@ -37,15 +37,15 @@ router = APIRouter(tags=[TAG], route_class=facade_route(render))
 
 @router.post(
     "/translate",
-    response_model=TranslateAnswer,
+    response_model=LTTranslateAnswer,
     response_model_exclude_none=True,
     summary="Translate text (LibreTranslate API)",
     responses=responses(400, 403, 429),
-    openapi_extra=body(TranslateBody, {"q": "Good morning", "source": "en", "target": "ht"}),
+    openapi_extra=body(LTTranslateBody, {"q": "Good morning", "source": "en", "target": "ht"}),
 )
 async def translate(
     request: Request, response: Response, principal: OptionalPrincipal
-) -> TranslateAnswer:
+) -> LTTranslateAnswer:
     """One text or a JSON list of texts; ``api_key`` in the body or the native headers."""
     fields = await read_fields(request)
     return await run_in_threadpool(_translate, request, response, principal, fields)
@@ -53,7 +53,7 @@ async def translate(
 
 def _translate(
     request: Request, response: Response, principal: Principal | None, fields: Fields
-) -> TranslateAnswer:
+) -> LTTranslateAnswer:
     caller = lt_caller(request, fields, principal)  # first, as LibreTranslate
     texts, batch = _texts(fields)
     source, target = _language(fields, "source"), _language(fields, "target")
@@ -67,10 +67,10 @@ def _translate(
     detected = [_detected(o.detection) for o in outcomes] if source == "auto" else None
     if batch:
         texts_out = [o.text for o in outcomes]
-        return TranslateAnswer(
+        return LTTranslateAnswer(
             translatedText=texts_out, detectedLanguage=detected, alternatives=others
         )
-    return TranslateAnswer(
+    return LTTranslateAnswer(
         translatedText=outcomes[0].text,
         detectedLanguage=detected[0] if detected else None,
         alternatives=others[0] if others is not None else None,
@@ -144,25 +144,25 @@ def _alternatives_of(
     return found
 
 
-def _detected(detection: Detection | None) -> DetectedLanguage:
+def _detected(detection: Detection | None) -> LTDetectedLanguage:
     """Confidence as LibreTranslate gives it, 0–100; text with no letters detects nothing."""
     if detection is None:
-        return DetectedLanguage(confidence=0.0, language="en")
-    return DetectedLanguage(
+        return LTDetectedLanguage(confidence=0.0, language="en")
+    return LTDetectedLanguage(
         confidence=round(detection.confidence * 100, 2), language=detection.language
     )
 
 
 @router.post(
     "/detect",
-    response_model=list[DetectedLanguage],
+    response_model=list[LTDetectedLanguage],
     summary="Detect the language of a text (LibreTranslate API)",
     responses=responses(400, 403, 429),
-    openapi_extra=body(DetectBody, {"q": "Bonjou, kijan ou ye?"}),
+    openapi_extra=body(LTDetectBody, {"q": "Bonjou, kijan ou ye?"}),
 )
 async def detect(
     request: Request, response: Response, principal: OptionalPrincipal
-) -> list[DetectedLanguage]:
+) -> list[LTDetectedLanguage]:
     """en, fr or ht with a confidence of 0–100, charged like ``/api/v1/detect``."""
     fields = await read_fields(request)
     return await run_in_threadpool(_detect, request, response, principal, fields)
@@ -170,7 +170,7 @@ async def detect(
 
 def _detect(
     request: Request, response: Response, principal: Principal | None, fields: Fields
-) -> list[DetectedLanguage]:
+) -> list[LTDetectedLanguage]:
     caller = lt_caller(request, fields, principal)
     q = fields.first("q")
     if q is None or q == "":
