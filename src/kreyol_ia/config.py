@@ -89,7 +89,10 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=3, ge=1)
     callback_allow_private: bool = False
 
-    model_dir: Path | None = None
+    model_dir: Path | None = None  # one model installed by hand (M2M100/NLLB, or with a manifest)
+    models_dir: Path | None = None  # where `kreyol model install` puts models; <data_dir>/models
+    # model names that get their directions first (then single-direction models, then the rest)
+    model_preference: Annotated[list[str], NoDecode] = Field(default_factory=list)
     neural_device: str = "cpu"
     neural_compute_type: str = "int8"
     neural_beam_size: int = Field(default=4, ge=1, le=16)
@@ -112,7 +115,9 @@ class Settings(BaseSettings):
     # how long LibreTranslate's /translate_file waits for its job before answering 503
     compat_file_wait_seconds: float = Field(default=60.0, gt=0, le=600)
 
-    @field_validator("cors_origins", "trusted_proxies", "allowed_hosts", mode="before")
+    @field_validator(
+        "cors_origins", "trusted_proxies", "allowed_hosts", "model_preference", mode="before"
+    )
     @classmethod
     def _split_origins(cls, value: object) -> object:
         """Accept ``a,b`` from the environment as well as a real list."""

@@ -112,10 +112,8 @@ tm_app = typer.Typer(help="Translation memories imported by the operator.", no_a
 glossary_app = typer.Typer(
     help="Glossaries: terms every engine must respect.", no_args_is_help=True
 )
-model_app = typer.Typer(help="Neural models (CTranslate2).", no_args_is_help=True)
 app.add_typer(tm_app, name="tm")
 app.add_typer(glossary_app, name="glossary")
-app.add_typer(model_app, name="model")
 
 
 def _local_service() -> TranslationService:
@@ -229,24 +227,6 @@ def glossary_import(
 ) -> None:
     """Import glossary terms, enforced on every engine's output."""
     _import("glossary", file, source, target)
-
-
-@model_app.command("convert")
-def model_convert(
-    hf_dir: Path = typer.Argument(..., exists=True, file_okay=False, help="Hugging Face model."),
-    out: Path = typer.Argument(..., help="Output directory for the CTranslate2 model."),
-    quantization: str = typer.Option("int8", help="int8, int8_float16, float16 or float32."),
-    force: bool = typer.Option(False, help="Overwrite an existing output directory."),
-) -> None:
-    """Convert M2M100 or NLLB-200 to CTranslate2 (needs the 'convert' extra)."""
-    from kreyol_ia.translation.convert import ConversionError, convert_hf_model
-
-    try:
-        path = convert_hf_model(hf_dir, out, quantization=quantization, force=force)
-    except ConversionError as exc:
-        err_console.print(f"[red]conversion failed:[/red] {exc}")
-        raise typer.Exit(code=1) from exc
-    console.print(f"model written to {path}; set KREYOL_MODEL_DIR={path}")
 
 
 cache_app = typer.Typer(help="The shared translation cache (Redis).", no_args_is_help=True)

@@ -1,6 +1,8 @@
-"""Convert a downloaded Hugging Face M2M100/NLLB-200 checkpoint into a NeuralEngine directory.
+"""Convert a downloaded checkpoint into a NeuralEngine directory.
 
-Needs the optional ``convert`` extra (transformers, torch); the service itself never does.
+Hugging Face M2M100, NLLB-200 and Marian checkpoints need the optional ``convert`` extra
+(transformers, torch); an OPUS-MT release in Marian's own format (``decoder.yml`` and ``.npz``)
+converts with CTranslate2 alone. The service itself never converts.
 """
 
 from __future__ import annotations
@@ -8,13 +10,15 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import shutil
 from pathlib import Path
 
 from kreyol_ia.translation.neural import ModelError, detect_family
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_MODEL_TYPES = ("m2m_100",)
+SUPPORTED_MODEL_TYPES = ("m2m_100", "marian")
+MARIAN_SENTENCEPIECE = ("source.spm", "target.spm")
 INSTALL_HINT = "pip install 'kreyol-ia[convert]'"
 
 
@@ -58,15 +62,46 @@ def _check_checkpoint(hf_dir: Path) -> list[str]:
     model_type = json.loads(config_path.read_text(encoding="utf-8")).get("model_type")
     if model_type not in SUPPORTED_MODEL_TYPES:
         raise ConversionError(
-            f"{hf_dir} is a {model_type!r} model; expected M2M100 or NLLB-200 "
+            f"{hf_dir} is a {model_type!r} model; expected M2M100, NLLB-200 or Marian "
             f"(model_type {', '.join(SUPPORTED_MODEL_TYPES)})"
         )
+    if model_type == "marian":
+        return _marian_sentencepiece(hf_dir)
     sp_files = sorted(path.name for path in hf_dir.glob("*.model") if path.is_file())
     if not sp_files:
         raise ConversionError(
             f"{hf_dir} has no sentencepiece model (*.model, e.g. sentencepiece.bpe.model)"
         )
     return sp_files
+
+
+def _marian_sentencepiece(checkpoint: Path) -> list[str]:
+    """OPUS-MT's two sentencepiece models, which every Marian checkpoint ships."""
+    missing = [name for name in MARIAN_SENTENCEPIECE if not (checkpoint / name).is_file()]
+    if missing:
+        raise ConversionError(f"{checkpoint} lacks {' and '.join(missing)} (OPUS-MT's tokenizers)")
+    return list(MARIAN_SENTENCEPIECE)
+
+
+def is_opus_mt_release(path: Path) -> bool:
+    """An OPUS-MT release in Marian's own format: ``decoder.yml`` naming the ``.npz`` weights."""
+    return (Path(path) / "decoder.yml").is_file()
+
+
+def convert_opus_mt_release(release: Path, out_dir: Path, quantization: str = "int8") -> Path:
+    """Marian ``.npz`` weights and ``.yml`` vocabularies to CTranslate2, with no torch."""
+    from ctranslate2.converters import OpusMTConverter
+
+    release, out_dir = Path(release).expanduser(), Path(out_dir).expanduser()
+    sp_files = _marian_sentencepiece(release)
+    _check_output(release, out_dir, force=False)
+    try:
+        OpusMTConverter(str(release)).convert(str(out_dir), quantization=quantization)
+    except (RuntimeError, ValueError, KeyError, OSError, NotImplementedError) as exc:
+        raise ConversionError(f"conversion of the OPUS-MT release {release} failed: {exc}") from exc
+    for name in sp_files:
+        shutil.copyfile(release / name, out_dir / name)
+    return out_dir
 
 
 def _check_output(hf_dir: Path, out_dir: Path, force: bool) -> None:

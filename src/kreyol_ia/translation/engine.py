@@ -49,3 +49,24 @@ class Engine(Protocol):
     def info(self) -> EngineInfo:
         """Name, version and model id."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class ServedModel:
+    """A neural model as ``/api/v1/engines`` and ``kreyol model list`` show it."""
+
+    name: str
+    family: str
+    license: str
+    commercial_use: bool
+    size_bytes: int
+    directions: tuple[tuple[str, str], ...]
+
+
+@runtime_checkable
+class RunsModels(Protocol):
+    """An engine that can say which models it runs, and for which directions."""
+
+    def served_models(self) -> list[ServedModel]:
+        """Each model with the directions it serves."""
+        ...

@@ -6,7 +6,7 @@ import logging
 
 from kreyol_ia.config import Settings
 from kreyol_ia.db import DatabaseManager
-from kreyol_ia.translation.engine import Engine
+from kreyol_ia.translation.engine import Engine, ServedModel
 from kreyol_ia.translation.memory_store import MemoryStore
 from kreyol_ia.translation.phrasebook import PhrasebookEngine
 from kreyol_ia.translation.service import SegmentCache, TranslationService
@@ -15,22 +15,40 @@ logger = logging.getLogger(__name__)
 
 
 def build_engines(settings: Settings, memory: MemoryStore | None) -> dict[str, Engine]:
-    """The phrasebook always; the neural engine when ``KREYOL_MODEL_DIR`` holds a model."""
+    """The phrasebook always; ``neural`` when an installed model serves some direction."""
     phrasebook = (
         PhrasebookEngine(settings.fuzzy_threshold, memory.entries, learned=memory.learned)
         if memory is not None
         else PhrasebookEngine(settings.fuzzy_threshold)
     )
     engines: dict[str, Engine] = {"phrasebook": phrasebook}
-    if settings.model_dir is not None:
-        from kreyol_ia.translation.neural import ModelError, NeuralEngine, is_model_dir
+    neural = build_neural(settings)
+    if neural is not None:
+        engines["neural"] = neural
+    return engines
 
-        if not is_model_dir(settings.model_dir):
-            logger.warning("KREYOL_MODEL_DIR has no CTranslate2 model; using the phrasebook only")
-            return engines
+
+def build_neural(settings: Settings) -> Engine | None:
+    """The installed models in preference order; one that fails to load leaves its directions
+    to the next. None when no model is installed (nothing neural is imported then)."""
+    from kreyol_ia.models.registry import installed_models, ranked
+
+    models = installed_models(settings)
+    if not models:
+        return None
+    from kreyol_ia.translation.neural import ModelError, NeuralEngine
+    from kreyol_ia.translation.neural.router import ModelRoute, ModelRouter
+
+    routes: dict[tuple[str, str], ModelRoute] = {}
+    for model in ranked(models, settings.model_preference):
+        manifest = model.manifest
+        wanted = [direction for direction in manifest.directions if direction not in routes]
+        if not wanted:
+            continue
         try:
-            engines["neural"] = NeuralEngine(
-                settings.model_dir,
+            engine = NeuralEngine(
+                model.path,
+                directions=manifest.directions,
                 device=settings.neural_device,
                 compute_type=settings.neural_compute_type,
                 beam_size=settings.neural_beam_size,
@@ -40,8 +58,19 @@ def build_engines(settings: Settings, memory: MemoryStore | None) -> dict[str, E
                 intra_threads=settings.neural_intra_threads,
             )
         except ModelError as exc:
-            logger.error("the neural model could not be loaded: %s", exc)
-    return engines
+            logger.error("the neural model %s could not be loaded: %s", manifest.name, exc)
+            continue
+        served = ServedModel(
+            manifest.name,
+            manifest.family,
+            manifest.license,
+            manifest.commercial_use,
+            manifest.size_bytes,
+            manifest.directions,
+        )
+        for direction in wanted:
+            routes[direction] = ModelRoute(engine, served)
+    return ModelRouter(routes) if routes else None
 
 
 def build_translation_service(

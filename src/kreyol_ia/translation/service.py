@@ -149,7 +149,8 @@ class TranslationService:
                 f"Unsupported target {target!r}; supported directions: {describe_pairs()}.",
             )
         cache = self.cache if use_cache else None
-        outcomes = [self._one(text, source, target, chosen, cache, terms) for text in texts]
+        auto = engine in {None, "auto"}
+        outcomes = [self._one(text, source, target, chosen, auto, cache, terms) for text in texts]
         observe_translations(outcomes)
         return outcomes
 
@@ -159,6 +160,7 @@ class TranslationService:
         source: str,
         target: str,
         engine: Engine,
+        auto: bool,
         cache: SegmentCache | None,
         terms: Sequence[Entry],
     ) -> TextOutcome:
@@ -181,6 +183,7 @@ class TranslationService:
                 f"Unsupported direction {source}→{target}; "
                 f"supported directions: {describe_pairs()}.",
             )
+        engine = self._serving(engine, auto, source, target)
         # NFC first: it can lengthen text, and later steps only shorten it, so no sentence
         # handed to an engine is over the limit
         pieces = segment(unicodedata.normalize("NFC", text), self.max_segment_chars)
@@ -196,6 +199,20 @@ class TranslationService:
         )
         done = [p for p in rebuilt if isinstance(p, SegmentOutcome)]
         return TextOutcome(output, source, target, engine.name, detection, done)
+
+    def _serving(self, engine: Engine, auto: bool, source: str, target: str) -> Engine:
+        """``auto`` falls back to the phrasebook for a direction no installed model serves;
+        an engine asked for by name that cannot serve the direction is refused."""
+        if source == target or (source, target) in engine.languages():
+            return engine
+        if auto:
+            return self.engines["phrasebook"]
+        served = ", ".join(f"{s}→{t}" for s, t in engine.languages())
+        raise TranslationError(
+            "engine_unavailable",
+            f"The {engine.name} engine has no model for {source}→{target} here (it serves "
+            f"{served}); use engine auto or install one (kreyol model install).",
+        )
 
     def _cache_identity(self, engine: Engine) -> EngineInfo:
         """The engine's identity plus the imported memory's version: an import invalidates."""

@@ -12,6 +12,7 @@ from kreyol_ia.api.deps import translation_caller
 from kreyol_ia.api.ratelimiting import enforce
 from kreyol_ia.api.translating import TextJob, check_text, translate_texts
 from kreyol_ia.auth import Principal
+from kreyol_ia.translation.engine import Engine, RunsModels
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS, normalise_code
 from kreyol_ia.translation.service import TextOutcome, TranslationService
 
@@ -175,11 +176,25 @@ class LanguagesResponse(BaseModel):
     pairs: list[PairOut]
 
 
+class ModelOut(BaseModel):
+    """An installed neural model and the directions it serves here."""
+
+    name: str = Field(examples=["opus-mt-en-ht"])
+    family: str = Field(description="marian (OPUS-MT), m2m100 or nllb", examples=["marian"])
+    license: str = Field(examples=["Apache-2.0"])
+    commercial_use: bool
+    size_bytes: int
+    pairs: list[PairOut]
+
+
 class EngineOut(BaseModel):
     name: str
     version: str
     model_id: str
     pairs: list[PairOut]
+    models: list[ModelOut] = Field(
+        default_factory=list, description="The neural engine's models, by direction served."
+    )
 
 
 class EnginesResponse(BaseModel):
@@ -209,8 +224,26 @@ def engines(service: Service) -> EnginesResponse:
             EngineOut(
                 **asdict(service.engines[name].info()),
                 pairs=[PairOut(source=s, target=t) for s, t in service.engines[name].languages()],
+                models=_models(service.engines[name]),
             )
             for name in service.engine_names()
         ],
         imported_entries=imported,
     )
+
+
+def _models(engine: Engine) -> list[ModelOut]:
+    """What a model router says it runs; other engines run no model."""
+    if not isinstance(engine, RunsModels):
+        return []
+    return [
+        ModelOut(
+            name=model.name,
+            family=model.family,
+            license=model.license,
+            commercial_use=model.commercial_use,
+            size_bytes=model.size_bytes,
+            pairs=[PairOut(source=s, target=t) for s, t in model.directions],
+        )
+        for model in engine.served_models()
+    ]
