@@ -2,7 +2,7 @@
 
 A tiny OPUS-MT release (Marian ``.npz`` weights, ``.yml`` vocabulary, two sentencepiece models) is
 converted by CTranslate2's own converter (no torch) and served beside a tiny multilingual model;
-nothing is downloaded.
+"downloads" come from a stand-in hub on loopback (tests/hub_fixture.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from kreyol_ia.api import create_app
 from kreyol_ia.config import Settings
+from kreyol_ia.models.hub import download
 from kreyol_ia.models.install import (
     InstallError,
     check_license,
@@ -29,7 +30,8 @@ from kreyol_ia.translation.factory import build_neural
 from kreyol_ia.translation.neural import clear_model_cache
 from kreyol_ia.translation.service import TranslationError
 from tests.conftest import bearer, derive, make_user
-from tests.marian_fixture import build_opus_mt_checkpoint
+from tests.hub_fixture import COMMIT, stand_in_hub
+from tests.marian_fixture import MODEL_FILE, build_opus_mt_checkpoint
 from tests.neural_fixture import build_tiny_model
 from tests.servers import kreyol_env
 
@@ -190,3 +192,49 @@ def test_a_hand_installed_multilingual_model_still_serves(
     assert neural is not None and len(neural.languages()) == 4
     [model] = neural.served_models()
     assert model.name == "m2m100-tiny" and model.license.startswith("unknown")
+
+
+@pytest.fixture
+def hub_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """huggingface_hub's own state in a temporary home, no token, no telemetry."""
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    return tmp_path / "hf-home"
+
+
+def test_a_download_resumes_after_a_cut_and_a_bad_checksum_is_refused(
+    settings: Settings, opus_release: Path, hub_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import huggingface_hub.constants
+
+    # 16 KiB chunks instead of 10 MiB, so a tiny file's first chunks are kept when the cut comes
+    monkeypatch.setattr(huggingface_hub.constants, "DOWNLOAD_CHUNK_SIZE", 16384)
+    spec = spec_for("opus-mt-en-ht")
+    downloads = models_dir(settings) / ".downloads"
+    with stand_in_hub("Helsinki-NLP/opus-mt-en-ht", opus_release) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        hub.tamper.add(MODEL_FILE)
+        with pytest.raises(InstallError, match="checksum"), download(spec.name, downloads):
+            pass
+        assert installed_models(settings) == []
+        hub.tamper.clear()
+        hub.cut.add(MODEL_FILE)
+        with download(spec.name, downloads) as (checkpoint, origin):
+            installed = install_from_directory(spec, checkpoint, settings, origin=origin)
+    [(name, asked)] = hub.ranges
+    assert name == MODEL_FILE and asked.startswith("bytes=") and asked != "bytes=0-"
+    assert installed.manifest.origin == f"Helsinki-NLP/opus-mt-en-ht@{COMMIT}"
+    assert build_neural(settings).languages() == [("en", "ht")]
+
+
+def test_the_cli_installs_from_the_hub(tmp_path: Path, opus_release: Path, hub_env: Path) -> None:
+    with stand_in_hub("Helsinki-NLP/opus-mt-ht-en", opus_release) as hub:
+        env = {**kreyol_env(tmp_path / "var"), "HF_ENDPOINT": hub.url, "HF_HOME": str(hub_env)}
+        installed = _cli(env, "install", "opus-mt-ht-en")
+    assert installed.returncode == 0, installed.stderr
+    assert "installed opus-mt-ht-en (marian, ht→en" in installed.stdout
+    offline = {**env, "HF_ENDPOINT": "http://127.0.0.1:9"}  # nothing listens there
+    failed = _cli(offline, "install", "opus-mt-en-ht")
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "could not download Helsinki-NLP/opus-mt-en-ht" in failed.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,8 +42,9 @@ def download(name: str, downloads: Path) -> Iterator[tuple[Path, str]]:
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
+    endpoint = os.environ.get("HF_ENDPOINT") or None  # read now, not when the library loaded
     try:
-        info = HfApi().model_info(known.repo, files_metadata=True)
+        info = HfApi(endpoint=endpoint).model_info(known.repo, files_metadata=True)
         files = {
             sibling.rfilename: sibling
             for sibling in info.siblings or []
@@ -56,14 +58,24 @@ def download(name: str, downloads: Path) -> Iterator[tuple[Path, str]]:
                 revision=info.sha,
                 allow_patterns=list(files),
                 cache_dir=downloads,
+                endpoint=endpoint,
             )
         )
-    except (HfHubHTTPError, LocalEntryNotFoundError, OSError) as exc:
+    except (HfHubHTTPError, LocalEntryNotFoundError, OSError, _transport_error()) as exc:
         raise InstallError(f"could not download {known.repo}: {exc}") from exc
     for filename, sibling in files.items():
         if sibling.lfs is not None:
             _check(path / filename, sibling.lfs.sha256)
     yield path, f"{known.repo}@{info.sha}"
+
+
+def _transport_error() -> type[Exception]:
+    """The HTTP library's base error: httpx2 for huggingface_hub 2, httpx before."""
+    try:
+        from httpx2 import HTTPError
+    except ImportError:
+        from httpx import HTTPError
+    return HTTPError
 
 
 def _check(path: Path, expected: str) -> None:
