@@ -34,6 +34,7 @@ from kreyol_ia.api.routes import (
 )
 from kreyol_ia.api.security_headers import SecurityHeadersMiddleware
 from kreyol_ia.auth import UserManager
+from kreyol_ia.auth.passwords import dummy_hash
 from kreyol_ia.auth.throttle import LoginThrottle
 from kreyol_ia.cache import RedisCache, TranslationCache
 from kreyol_ia.compat import install_compat, upload_paths
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             check_eviction_policy(redis_client)
         # language id loads its model in seconds: do it now, not in the first caller's request
         threading.Thread(target=warm_up, name="kreyol-warm-up", daemon=True).start()
+        # the hash unknown users are checked against: ready before the first sign-in
+        threading.Thread(target=dummy_hash, name="kreyol-warm-hash", daemon=True).start()
         yield
         pool.stop()
         db.dispose()

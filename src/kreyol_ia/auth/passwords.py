@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pwdlib.hashers.bcrypt import BcryptHasher
 
 _hasher = PasswordHash((Argon2Hasher(), BcryptHasher()))
-_DUMMY_HASH = _hasher.hash("kreyol-ia dummy password for timing")
 MAX_PASSWORD_LENGTH = 128
 
 
@@ -36,9 +37,16 @@ def verify_and_upgrade(plain_password: str, hashed_password: str) -> tuple[bool,
         return False, None
 
 
+@cache
+def dummy_hash() -> str:
+    """The hash unknown users are checked against, made once per process when first needed
+    (the server makes it at start-up; a CLI command that checks no password never does)."""
+    return _hasher.hash("kreyol-ia dummy password for timing")
+
+
 def burn_dummy_check(plain_password: str) -> None:
     """Spend the same time as a real check, so unknown users cannot be told apart by timing."""
-    _hasher.verify(plain_password, _DUMMY_HASH)
+    _hasher.verify(plain_password, dummy_hash())
 
 
 def check_password_policy(password: str, username: str, min_length: int = 10) -> None:
