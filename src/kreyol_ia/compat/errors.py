@@ -98,6 +98,12 @@ def declared(model: type[BaseModel], statuses: Iterable[int]) -> dict[int | str,
     return documented
 
 
+def file_download(description: str) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` entry of a route that answers a file (any type) as its 200."""
+    binary = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    return {200: {"description": description, "content": binary}}
+
+
 def own_errors(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """``openapi_extra=`` that keeps the native error envelope off a facade route."""
     return {OWN_ERRORS: True, **(extra or {})}

@@ -9,13 +9,12 @@ from pydantic import BaseModel, Field
 
 from kreyol_ia import __version__
 from kreyol_ia.api.routes.metrics import detail_allowed
+from kreyol_ia.api.schemas.languages import LanguageOut, PairOut
 from kreyol_ia.api.schemas.service import (
     DocsLinks,
     DocumentFormat,
     Health,
     ServiceInfo,
-    ServiceLanguage,
-    ServicePair,
 )
 from kreyol_ia.db.migrate import current_revision, head_revision
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS
@@ -49,8 +48,8 @@ def service(request: Request) -> ServiceInfo:
         name="Kreyòl IA",
         version=__version__,
         engines=request.app.state.engine_names(),
-        languages=[ServiceLanguage(code=code, name=name) for code, name in LANGUAGE_NAMES.items()],
-        pairs=[ServicePair(source=s, target=t) for s, t in SUPPORTED_PAIRS],
+        languages=[LanguageOut(code=code, name=name) for code, name in LANGUAGE_NAMES.items()],
+        pairs=[PairOut(source=s, target=t) for s, t in SUPPORTED_PAIRS],
         registration=settings.effective_registration,
         allow_anonymous=settings.allow_anonymous,
         password_min_length=settings.password_min_length,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kreyol_ia.api.deps import translation_caller
 from kreyol_ia.api.ratelimiting import enforce
+from kreyol_ia.api.schemas.languages import LanguageOut, PairOut
 from kreyol_ia.api.translating import TextJob, check_text, translate_texts
 from kreyol_ia.auth import Principal
 from kreyol_ia.translation.engine import Engine, RunsModels
@@ -159,16 +160,6 @@ def detect(
     return DetectResponse(
         language=found.language, name=LANGUAGE_NAMES[found.language], confidence=found.confidence
     )
-
-
-class LanguageOut(BaseModel):
-    code: str = Field(examples=["ht"])
-    name: str = Field(examples=["Kreyòl ayisyen"])
-
-
-class PairOut(BaseModel):
-    source: str = Field(examples=["en"])
-    target: str = Field(examples=["ht"])
 
 
 class LanguagesResponse(BaseModel):

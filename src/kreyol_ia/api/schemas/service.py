@@ -6,15 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-
-class ServiceLanguage(BaseModel):
-    code: str = Field(examples=["ht"])
-    name: str = Field(examples=["Kreyòl ayisyen"])
-
-
-class ServicePair(BaseModel):
-    source: str = Field(examples=["en"])
-    target: str = Field(examples=["ht"])
+from kreyol_ia.api.schemas.languages import LanguageOut, PairOut
 
 
 class DocumentFormat(BaseModel):
@@ -38,8 +30,8 @@ class ServiceInfo(BaseModel):
     engines: list[str] = Field(
         description="Engines usable now, the automatic choice first.", examples=[["phrasebook"]]
     )
-    languages: list[ServiceLanguage]
-    pairs: list[ServicePair]
+    languages: list[LanguageOut]
+    pairs: list[PairOut]
     registration: Literal["open", "invite", "closed"] = Field(examples=["open"])
     allow_anonymous: bool
     password_min_length: int = Field(examples=[12])

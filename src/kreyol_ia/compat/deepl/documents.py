@@ -26,7 +26,7 @@ from kreyol_ia.compat.deepl.schemas import (
     DocumentKeyBody,
     DocumentStatusAnswer,
 )
-from kreyol_ia.compat.errors import facade_route
+from kreyol_ia.compat.errors import facade_route, file_download
 from kreyol_ia.compat.fields import Fields, read_fields
 from kreyol_ia.documents.formats import detect_format
 from kreyol_ia.documents.jobs import JobService
@@ -149,15 +149,7 @@ def _status(
     "/document/{document_id}/result",
     response_class=Response,
     summary="Download a translated document (DeepL API v2)",
-    responses={
-        200: {
-            "description": "The translated file",
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
-        },
-        **openapi.errors(404),
-    },
+    responses={**file_download("The translated file"), **openapi.errors(404)},
     openapi_extra=openapi.body(DocumentKeyBody),
 )
 async def document_result(

@@ -19,7 +19,7 @@ from kreyol_ia.api.document_submission import Upload, read_upload, submit_upload
 from kreyol_ia.api.errors import APIError
 from kreyol_ia.api.routes.documents import download_headers
 from kreyol_ia.auth import Principal
-from kreyol_ia.compat.errors import facade_route, own_errors
+from kreyol_ia.compat.errors import facade_route, file_download, own_errors
 from kreyol_ia.compat.fields import Fields, read_fields
 from kreyol_ia.compat.libretranslate import links
 from kreyol_ia.compat.libretranslate.caller import lt_account
@@ -110,15 +110,7 @@ async def _wait(request: Request, caller: Principal, task_id: str) -> None:
     "/download_file/{token}",
     response_class=Response,
     summary="Download a translated file (LibreTranslate API)",
-    responses={
-        200: {
-            "description": "The translated file, as an attachment",
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            },
-        },
-        **responses(404),
-    },
+    responses={**file_download("The translated file, as an attachment"), **responses(404)},
     openapi_extra=own_errors(),
 )
 def download_file(request: Request, token: str) -> Response:
