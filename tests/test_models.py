@@ -26,6 +26,7 @@ from kreyol_ia.models.install import (
 )
 from kreyol_ia.models.manifest import read_manifest
 from kreyol_ia.models.registry import installed_models, models_dir, route
+from kreyol_ia.translation.engine import UNCERTAIN_BELOW, Result, is_uncertain
 from kreyol_ia.translation.factory import build_neural
 from kreyol_ia.translation.neural import clear_model_cache
 from kreyol_ia.translation.service import TranslationError
@@ -105,9 +106,13 @@ def test_auto_falls_back_to_the_phrasebook_where_no_model_serves(
         body = {"text": "Good morning.", "source": "en", "target": "ht"}
         there = client.post("/api/v1/translate", json=body).json()["translations"][0]
         assert there["engine"] == "neural"
+        # random weights: the model is unsure, and says so as the phrasebook lists unknown words
+        [segment] = there["segments"]
+        assert segment["score"] < UNCERTAIN_BELOW and segment["uncertain"] is True
+        assert there["uncertain_sentences"] == ["Good morning."]
         back = {"text": "Bonjou.", "source": "ht", "target": "en"}
         fallback = client.post("/api/v1/translate", json=back).json()["translations"][0]
-        assert fallback["engine"] == "phrasebook"
+        assert fallback["engine"] == "phrasebook" and fallback["uncertain_sentences"] == []
         refused = client.post("/api/v1/translate", json={**back, "engine": "neural"})
         assert refused.status_code == 422
         assert refused.json()["error"]["code"] == "engine_unavailable"
@@ -238,3 +243,9 @@ def test_the_cli_installs_from_the_hub(tmp_path: Path, opus_release: Path, hub_e
     failed = _cli(offline, "install", "opus-mt-en-ht")
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     assert "could not download Helsinki-NLP/opus-mt-en-ht" in failed.stderr
+
+
+def test_only_a_models_unsure_sentences_are_uncertain() -> None:
+    assert is_uncertain(Result("x", "neural", "neural", UNCERTAIN_BELOW / 2))
+    assert not is_uncertain(Result("x", "neural", "neural", UNCERTAIN_BELOW))
+    assert not is_uncertain(Result("x", "phrasebook", "gloss", 0.1))  # that has unknown words

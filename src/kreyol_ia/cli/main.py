@@ -168,6 +168,8 @@ def translate_command(
             )
         if outcome.unknown_words:
             err_console.print(f"[yellow]unknown:[/yellow] {', '.join(outcome.unknown_words)}")
+        for sentence in outcome.uncertain_sentences:
+            err_console.print(f"[yellow]uncertain:[/yellow] {sentence}")
 
 
 @app.command("eval")
@@ -189,6 +191,8 @@ def eval_command(
     console.print(f"source words: {report.words}")
     console.print(f"unknown words: {report.unknown} ({report.unknown_rate:.1%})")
     console.print(f"guessed words: {report.guessed} ({report.guessed_rate:.1%})")
+    if report.uncertain:
+        console.print(f"uncertain sentences (a model was unsure): {report.uncertain}")
     console.print("sentences by match kind:")
     for kind, share in report.match_shares().items():
         console.print(f"  {kind}: {report.matches[kind]} ({share:.1%})")

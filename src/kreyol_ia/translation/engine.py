@@ -23,6 +23,16 @@ class Result:
     guessed: tuple[str, ...] = field(default_factory=tuple)
 
 
+UNCERTAIN_BELOW = 0.4
+"""A model's sentence whose mean token probability is under this is flagged for a reader to
+check: the neural counterpart of the phrasebook's unknown words."""
+
+
+def is_uncertain(result: Result) -> bool:
+    """A neural sentence the model itself was unsure of."""
+    return result.match == "neural" and result.score < UNCERTAIN_BELOW
+
+
 @dataclass(frozen=True, slots=True)
 class EngineInfo:
     """What an engine is, for ``GET /api/v1/engines`` and for cache keys (model version)."""

@@ -24,6 +24,7 @@ class EvalReport:
     words: int = 0  # source words
     unknown: int = 0  # words left untranslated (counted once per sentence)
     guessed: int = 0  # words transliterated or learned (counted once per sentence)
+    uncertain: int = 0  # sentences a model translated with low confidence
 
     @property
     def unknown_rate(self) -> float:
@@ -64,8 +65,9 @@ def evaluate(
     hypotheses = [outcome.text for outcome in outcomes]
     references = [[ref for _, ref in pairs]]
     matches: Counter[str] = Counter()
-    unknown = guessed = 0
+    unknown = guessed = uncertain = 0
     for outcome in outcomes:
+        uncertain += len(outcome.uncertain_sentences)
         matches.update(segment.result.match for segment in outcome.segments)
         unknown += sum(len(segment.result.unknown) for segment in outcome.segments)
         guessed += sum(len(segment.result.guessed) for segment in outcome.segments)
@@ -78,4 +80,5 @@ def evaluate(
         words=words,
         unknown=unknown,
         guessed=guessed,
+        uncertain=uncertain,
     )

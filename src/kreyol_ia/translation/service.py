@@ -11,7 +11,7 @@ from typing import Protocol
 from kreyol_ia.metrics import observe_translations
 from kreyol_ia.translation import glossary
 from kreyol_ia.translation.detect import Detection, detect_language
-from kreyol_ia.translation.engine import Engine, EngineInfo, Result
+from kreyol_ia.translation.engine import Engine, EngineInfo, Result, is_uncertain
 from kreyol_ia.translation.languages import SUPPORTED_PAIRS, describe_pairs, is_supported
 from kreyol_ia.translation.memory_store import MemoryStore
 from kreyol_ia.translation.normalize import normalize_segment
@@ -77,6 +77,11 @@ class TextOutcome:
     @property
     def guessed_words(self) -> list[str]:
         return list(dict.fromkeys(w for s in self.segments for w in s.result.guessed))
+
+    @property
+    def uncertain_sentences(self) -> list[str]:
+        """Source sentences the model translated with low confidence (see ``is_uncertain``)."""
+        return [s.source for s in self.segments if is_uncertain(s.result)]
 
 
 class TranslationService:

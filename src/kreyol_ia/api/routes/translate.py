@@ -13,7 +13,7 @@ from kreyol_ia.api.ratelimiting import enforce
 from kreyol_ia.api.schemas.languages import LanguageOut, PairOut
 from kreyol_ia.api.translating import TextJob, check_text, translate_texts
 from kreyol_ia.auth import Principal
-from kreyol_ia.translation.engine import Engine, RunsModels
+from kreyol_ia.translation.engine import Engine, RunsModels, is_uncertain
 from kreyol_ia.translation.languages import LANGUAGE_NAMES, SUPPORTED_PAIRS, normalise_code
 from kreyol_ia.translation.service import TextOutcome, TranslationService
 
@@ -64,6 +64,11 @@ class SegmentOut(BaseModel):
         description="Words in no lexicon whose rendering was guessed (transliterated, or learned "
         "from imported memories): check them.",
     )
+    uncertain: bool = Field(
+        default=False,
+        description="A model translated this sentence with low confidence (mean token "
+        "probability under 0.4): check it.",
+    )
 
 
 class DetectionOut(BaseModel):
@@ -80,6 +85,9 @@ class TranslationOut(BaseModel):
     matches: dict[str, int]
     unknown_words: list[str]
     guessed_words: list[str] = Field(default_factory=list)
+    uncertain_sentences: list[str] = Field(
+        default_factory=list, description="Source sentences a model was unsure of."
+    )
     segments: list[SegmentOut]
 
 
@@ -121,6 +129,7 @@ def _out(outcome: TextOutcome) -> TranslationOut:
         matches=outcome.matches,
         unknown_words=outcome.unknown_words,
         guessed_words=outcome.guessed_words,
+        uncertain_sentences=outcome.uncertain_sentences,
         segments=[
             SegmentOut(
                 source=s.source,
@@ -129,6 +138,7 @@ def _out(outcome: TextOutcome) -> TranslationOut:
                 score=s.result.score,
                 unknown_words=list(s.result.unknown),
                 guessed_words=list(s.result.guessed),
+                uncertain=is_uncertain(s.result),
             )
             for s in outcome.segments
         ],
