@@ -177,6 +177,21 @@ function guessedList(outcome) {
   );
 }
 
+function uncertainList(outcome) {
+  const sentences = outcome.uncertain_sentences || [];
+  if (!sentences.length) return null;
+  return h(
+    "div",
+    { class: "notice" },
+    h(
+      "p",
+      { id: "uncertain-sentences" },
+      t("translate.uncertain_list", { sentences: sentences.join(" ") }),
+    ),
+    h("p", { class: "hint" }, t("translate.uncertain_explain")),
+  );
+}
+
 function engineName(name) {
   return has(`translate.engine_name.${name}`) ? t(`translate.engine_name.${name}`) : name;
 }
@@ -207,6 +222,7 @@ function resultBody(outcome, status) {
     h("p", { id: "engine", class: "hint" }, engine),
     unknownList(outcome),
     guessedList(outcome),
+    uncertainList(outcome),
     h("h2", {}, t("translate.segments")),
     h("ol", { class: "segments" }, segments),
     legend(outcome),
