@@ -243,7 +243,9 @@ def test_convert_without_the_extra_says_what_to_install(
 
 
 def test_convert_refuses_other_models_and_unsafe_outputs(tmp_path: Path) -> None:
-    with pytest.raises(ConversionError, match="'marian'"):
+    with pytest.raises(ConversionError, match="'t5'"):
+        convert_hf_model(fake_checkpoint(tmp_path / "t5", "t5"), tmp_path / "out")
+    with pytest.raises(ConversionError, match=r"source\.spm and target\.spm"):
         convert_hf_model(fake_checkpoint(tmp_path / "marian", "marian"), tmp_path / "out")
     checkpoint = fake_checkpoint(tmp_path / "hf")
     with pytest.raises(ConversionError, match="must not contain"):

@@ -369,10 +369,42 @@ def test_service_enforces_glossary_on_non_phrasebook_output(
     service = TranslationService({"phrasebook": phrasebook, "neural": echo}, memory=memory)
 
     [outcome] = service.translate(["Go to the clinic now. Thank you."], "en", "ht")
-    assert echo.calls == [["Go to the clinic now.", "Thank you."]]
+    # a model gets the term written into its input, and keeps it: one call, nothing redone
+    assert echo.calls == [["Go to the dispansè now.", "Thank you."]]
     assert outcome.text == "Go to the dispansè now. Thank you."
+    assert [s.source for s in outcome.segments] == ["Go to the clinic now.", "Thank you."]
     assert [s.glossary_terms for s in outcome.segments] == [("clinic",), ()]
     assert outcome.segments[0].result.engine == "neural"
+
+
+class TermDroppingEngine(EchoEngine):
+    """A model that translates the term written into its input as something else."""
+
+    def translate(self, segments: Sequence[str], source: str, target: str) -> list[Result]:
+        self.calls.append(list(segments))
+        return [
+            Result(
+                s.replace("dispansè", "klinik").replace("clinic", "lopital"),
+                "neural",
+                "neural",
+                0.9,
+            )
+            for s in segments
+        ]
+
+
+def test_a_term_the_model_lost_is_translated_again_and_enforced(
+    db: DatabaseManager, phrasebook: PhrasebookEngine
+) -> None:
+    memory = MemoryStore(db, refresh_seconds=0)
+    memory.store("glossary", [ImportRow("en", "ht", "clinic", "dispansè", "health")])
+    dropping = TermDroppingEngine()
+    service = TranslationService({"phrasebook": phrasebook, "neural": dropping}, memory=memory)
+    [outcome] = service.translate(["Go to the clinic now. Thank you."], "en", "ht")
+    assert dropping.calls == [["Go to the dispansè now.", "Thank you."], ["Go to the clinic now."]]
+    # the second answer ("lopital") is not the built-in rendering nor a copy: not forced
+    assert outcome.text == "Go to the lopital now. Thank you."
+    assert [s.glossary_terms for s in outcome.segments] == [(), ()]
 
 
 def test_glossary_is_applied_before_caching(

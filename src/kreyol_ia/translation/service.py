@@ -17,6 +17,7 @@ from kreyol_ia.translation.memory_store import MemoryStore
 from kreyol_ia.translation.normalize import normalize_segment
 from kreyol_ia.translation.phrasebook.lexicon import Entry, builtin_lexicon
 from kreyol_ia.translation.segment import segment
+from kreyol_ia.translation.term_injection import inject, kept
 
 
 class TranslationError(ValueError):
@@ -193,11 +194,12 @@ class TranslationService:
         # handed to an engine is over the limit
         pieces = segment(unicodedata.normalize("NFC", text), self.max_segment_chars)
         sentences = [normalize_segment(p.text, source) for p in pieces if p.translatable]
-        outcomes = iter(
-            _with_terms(
-                self._segments(sentences, source, target, engine, cache), terms, source, target
-            )
+        translated = (
+            self._with_injected_terms(sentences, source, target, engine, cache, terms)
+            if engine.name != "phrasebook"
+            else self._segments(sentences, source, target, engine, cache)
         )
+        outcomes = iter(_with_terms(translated, terms, source, target))
         rebuilt = [next(outcomes) if p.translatable else p for p in pieces]
         output = "".join(
             p.result.text if isinstance(p, SegmentOutcome) else p.text for p in rebuilt
@@ -227,6 +229,38 @@ class TranslationService:
         return EngineInfo(
             info.name, info.version, f"{info.model_id}+memory:{self.memory.version()}"
         )
+
+    def _with_injected_terms(
+        self,
+        sentences: list[str],
+        source: str,
+        target: str,
+        engine: Engine,
+        cache: SegmentCache | None,
+        terms: Sequence[Entry],
+    ) -> list[SegmentOutcome]:
+        """A model gets the glossary's targets written into its input (``term_injection``); a
+        sentence whose output lost one is translated again as it was, for ``enforce`` to fix."""
+        everyone = [*terms, *(self.memory.glossary(source, target) if self.memory else [])]
+        injected = [inject(sentence, everyone) for sentence in sentences]
+        if not any(item.targets for item in injected):
+            return self._segments(sentences, source, target, engine, cache)
+        first = self._segments([item.text for item in injected], source, target, engine, cache)
+        outcomes: list[SegmentOutcome | None] = []
+        again: list[int] = []
+        for index, (item, outcome) in enumerate(zip(injected, first, strict=True)):
+            if item.targets and not kept(item, outcome.result.text):
+                again.append(index)
+                outcomes.append(None)
+                continue
+            terms_used = (*outcome.glossary_terms, *item.sources)
+            outcomes.append(
+                SegmentOutcome(sentences[index], outcome.result, outcome.cached, terms_used)
+            )
+        retried = self._segments([sentences[i] for i in again], source, target, engine, cache)
+        for index, outcome in zip(again, retried, strict=True):
+            outcomes[index] = outcome
+        return [outcome for outcome in outcomes if outcome is not None]
 
     def _segments(
         self,
