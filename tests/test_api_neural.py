@@ -35,7 +35,8 @@ def test_auto_uses_the_installed_model(neural_client: TestClient) -> None:
     assert engines["default"] == "neural"
     assert {e["name"] for e in engines["engines"]} == {"neural", "phrasebook"}
     response = neural_client.post(
-        "/api/v1/translate", json={"text": "Good morning.", "source": "en", "target": "ht"}
+        "/api/v1/translate",
+        json={"text": "The zorblat eats seven green apples.", "source": "en", "target": "ht"},
     )
     item = response.json()["translations"][0]
     assert item["engine"] == "neural"

@@ -103,14 +103,14 @@ def test_auto_falls_back_to_the_phrasebook_where_no_model_serves(
         [model] = neural["models"]
         assert model["name"] == "opus-mt-en-ht" and model["license"] == "Apache-2.0"
         assert model["family"] == "marian" and model["size_bytes"] > 0
-        body = {"text": "Good morning.", "source": "en", "target": "ht"}
+        body = {"text": "The zorblat eats seven green apples.", "source": "en", "target": "ht"}
         there = client.post("/api/v1/translate", json=body).json()["translations"][0]
         assert there["engine"] == "neural"
         # random weights: the model is unsure, and says so as the phrasebook lists unknown words
         [segment] = there["segments"]
         assert segment["score"] < UNCERTAIN_BELOW and segment["uncertain"] is True
-        assert there["uncertain_sentences"] == ["Good morning."]
-        back = {"text": "Bonjou.", "source": "ht", "target": "en"}
+        assert there["uncertain_sentences"] == ["The zorblat eats seven green apples."]
+        back = {"text": "Zòblat la manje sèt pòm vèt.", "source": "ht", "target": "en"}
         fallback = client.post("/api/v1/translate", json=back).json()["translations"][0]
         assert fallback["engine"] == "phrasebook" and fallback["uncertain_sentences"] == []
         refused = client.post("/api/v1/translate", json={**back, "engine": "neural"})

@@ -288,7 +288,7 @@ def test_use_cache_false_neither_reads_nor_writes_the_cache(phrasebook: Phrasebo
     [
         "x" * 1000,  # no space, no comma
         "The " + "supercalifragilistic" * 20 + " dog.",  # one long word
-        "a, " * 200,
+        "zq, " * 200,
         "\ufb2c" * 60,  # NFC turns each of these into three code points
         "e\u0301" * 200,  # NFC shortens these
         "The dog\u00a0" * 60,
@@ -369,9 +369,10 @@ def test_service_enforces_glossary_on_non_phrasebook_output(
     service = TranslationService({"phrasebook": phrasebook, "neural": echo}, memory=memory)
 
     [outcome] = service.translate(["Go to the clinic now. Thank you."], "en", "ht")
-    # a model gets the term written into its input, and keeps it: one call, nothing redone
-    assert echo.calls == [["Go to the dispansè now.", "Thank you."]]
-    assert outcome.text == "Go to the dispansè now. Thank you."
+    # a model gets the term written into its input, and keeps it: one call, nothing redone;
+    # "Thank you." is a sentence the memory knows: no model is asked for it
+    assert echo.calls == [["Go to the dispansè now."]]
+    assert outcome.text == "Go to the dispansè now. Mèsi."
     assert [s.source for s in outcome.segments] == ["Go to the clinic now.", "Thank you."]
     assert [s.glossary_terms for s in outcome.segments] == [("clinic",), ()]
     assert outcome.segments[0].result.engine == "neural"
@@ -401,9 +402,9 @@ def test_a_term_the_model_lost_is_translated_again_and_enforced(
     dropping = TermDroppingEngine()
     service = TranslationService({"phrasebook": phrasebook, "neural": dropping}, memory=memory)
     [outcome] = service.translate(["Go to the clinic now. Thank you."], "en", "ht")
-    assert dropping.calls == [["Go to the dispansè now.", "Thank you."], ["Go to the clinic now."]]
+    assert dropping.calls == [["Go to the dispansè now."], ["Go to the clinic now."]]
     # the second answer ("lopital") is not the built-in rendering nor a copy: not forced
-    assert outcome.text == "Go to the lopital now. Thank you."
+    assert outcome.text == "Go to the lopital now. Mèsi."
     assert [s.glossary_terms for s in outcome.segments] == [(), ()]
 
 
@@ -419,3 +420,17 @@ def test_glossary_is_applied_before_caching(
     service.translate(["Go to the clinic."], "en", "ht")
     [stored] = cache.store.values()
     assert stored.text == "Go to the dispansè."
+
+
+def test_a_memory_sentence_wins_over_the_model(
+    db: DatabaseManager, phrasebook: PhrasebookEngine
+) -> None:
+    memory = MemoryStore(db, refresh_seconds=0)
+    memory.store("tm", [ImportRow("en", "ht", "Take two pills a day.", "Pran de grenn pa jou.")])
+    echo = EchoEngine()
+    engine = PhrasebookEngine(imported=memory.entries)
+    service = TranslationService({"phrasebook": engine, "neural": echo}, memory=memory)
+    [outcome] = service.translate(["Take two pills a day. The zorblat sleeps."], "en", "ht")
+    assert echo.calls == [["The zorblat sleeps."]]
+    assert [s.result.match for s in outcome.segments] == ["exact", "neural"]
+    assert outcome.text.startswith("Pran de grenn pa jou.")

@@ -14,6 +14,8 @@ from tests.marian_fixture import build_opus_mt_checkpoint
 from tests.web.harness import DESKTOP, LiveSite, Shots, guarded_context
 from tests.web.test_translate_page import open_page, translate
 
+UNKNOWN = "The zorblat eats seven green apples."  # no memory sentence: the model gets it
+
 
 @pytest.fixture(scope="module")
 def neural_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
@@ -40,15 +42,15 @@ def test_the_models_doubts_are_shown_and_other_directions_fall_back(
 ) -> None:
     page = neural_page
     open_page(page, neural_site)
-    translate(page, "Good morning.", source="en", target="ht")
+    translate(page, UNKNOWN, source="en", target="ht")
     expect(page.locator("#engine")).to_have_text("Engine: neural model")
     expect(page.locator("#uncertain-sentences")).to_have_text(
-        "Sentences the model was unsure of: Good morning."
+        f"Sentences the model was unsure of: {UNKNOWN}"
     )
     shots.take(page, "translate-uncertain")
     translate(page, "Bonjou, kijan ou ye?", source="ht", target="en")
     expect(page.locator("#engine")).to_contain_text("phrasebook")
     expect(page.locator("#uncertain-sentences")).to_have_count(0)
     open_page(page, neural_site, lang="ht")
-    translate(page, "Good morning.", source="en", target="ht")
+    translate(page, UNKNOWN, source="en", target="ht")
     expect(page.locator("#uncertain-sentences")).to_contain_text("Fraz modèl la pa t sèten")

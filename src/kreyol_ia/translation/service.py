@@ -15,6 +15,7 @@ from kreyol_ia.translation.engine import Engine, EngineInfo, Result, is_uncertai
 from kreyol_ia.translation.languages import SUPPORTED_PAIRS, describe_pairs, is_supported
 from kreyol_ia.translation.memory_store import MemoryStore
 from kreyol_ia.translation.normalize import normalize_segment
+from kreyol_ia.translation.phrasebook.engine import PhrasebookEngine
 from kreyol_ia.translation.phrasebook.lexicon import Entry, builtin_lexicon
 from kreyol_ia.translation.segment import segment
 from kreyol_ia.translation.term_injection import inject, kept
@@ -195,7 +196,7 @@ class TranslationService:
         pieces = segment(unicodedata.normalize("NFC", text), self.max_segment_chars)
         sentences = [normalize_segment(p.text, source) for p in pieces if p.translatable]
         translated = (
-            self._with_injected_terms(sentences, source, target, engine, cache, terms)
+            self._memory_then_model(sentences, source, target, engine, cache, terms)
             if engine.name != "phrasebook"
             else self._segments(sentences, source, target, engine, cache)
         )
@@ -229,6 +230,34 @@ class TranslationService:
         return EngineInfo(
             info.name, info.version, f"{info.model_id}+memory:{self.memory.version()}"
         )
+
+    def _memory_then_model(
+        self,
+        sentences: list[str],
+        source: str,
+        target: str,
+        engine: Engine,
+        cache: SegmentCache | None,
+        terms: Sequence[Entry],
+    ) -> list[SegmentOutcome]:
+        """An exact or close memory sentence wins over a model, as in any translator's tool;
+        the model gets the others."""
+        phrasebook = self.engines["phrasebook"]
+        hits: list[Result | None] = (
+            phrasebook.memory_matches(sentences, source, target)
+            if isinstance(phrasebook, PhrasebookEngine)
+            else [None] * len(sentences)
+        )
+        left = [i for i, hit in enumerate(hits) if hit is None]
+        modelled = iter(
+            self._with_injected_terms(
+                [sentences[i] for i in left], source, target, engine, cache, terms
+            )
+        )
+        return [
+            SegmentOutcome(sentence, hit) if hit is not None else next(modelled)
+            for sentence, hit in zip(sentences, hits, strict=True)
+        ]
 
     def _with_injected_terms(
         self,

@@ -101,9 +101,23 @@ class PhrasebookEngine:
         memory = self.memory(source, target)
         return [self._one(segment, memory, source, target) for segment in segments]
 
+    def memory_matches(
+        self, segments: Sequence[str], source: str, target: str
+    ) -> list[Result | None]:
+        """Exact or fuzzy memory matches only (None elsewhere): what wins over any model."""
+        memory = self.memory(source, target)
+        return [self._remembered(s, memory) if s.strip() else None for s in segments]
+
     def _one(self, segment: str, memory: TranslationMemory, source: str, target: str) -> Result:
         if not segment.strip():
             return Result(segment, self.name, "passthrough", 1.0)
+        remembered = self._remembered(segment, memory)
+        if remembered is not None:
+            return remembered
+        return self._gloss(segment, memory.lexicon, source, target)
+
+    def _remembered(self, segment: str, memory: TranslationMemory) -> Result | None:
+        """The memory's exact sentence (or glossary term), else a close one repaired, else None."""
         exact = memory.exact(segment)
         if exact is not None:
             entry = memory.lexicon.lookup(segment)
@@ -114,7 +128,7 @@ class PhrasebookEngine:
         if fuzzy is not None:
             text = self._finish(segment, carry_symbols(segment, fuzzy.text))
             return Result(text, self.name, "fuzzy", fuzzy.score)
-        return self._gloss(segment, memory.lexicon, source, target)
+        return None
 
     def _gloss(self, segment: str, lexicon: Lexicon, source: str, target: str) -> Result:
         tokens = tokenize(segment)
