@@ -50,6 +50,8 @@ def download(name: str, downloads: Path) -> Iterator[tuple[Path, str]]:
             for sibling in info.siblings or []
             if any(fnmatch.fnmatch(sibling.rfilename, pattern) for pattern in WANTED)
         }
+        if "model.safetensors" in files:  # the same weights, without unpickling anything
+            files.pop("pytorch_model.bin", None)
         if not files:
             raise InstallError(f"{known.repo} holds none of the files a model needs")
         path = Path(
