@@ -166,7 +166,15 @@ def test_a_caller_cannot_tell_that_someone_else_translated_a_text(client: TestCl
     bob_after = _translation(client, text, bob)
     assert client.app.state.cache.stats()["hits"] >= 2, "the cache was not used at all"
     assert bob_after == alice_first
-    segment_fields = {"source", "translation", "match", "score", "unknown_words", "guessed_words"}
+    segment_fields = {
+        "source",
+        "translation",
+        "match",
+        "score",
+        "unknown_words",
+        "guessed_words",
+        "uncertain",
+    }
     for answer in (bob_first, alice_first, bob_after):
         for segment in answer["translations"][0]["segments"]:
             assert set(segment) == segment_fields

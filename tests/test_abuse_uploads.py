@@ -82,15 +82,24 @@ def test_a_big_single_line_text_is_charged_by_size_not_by_page(bomb_client: Test
 
 
 def test_a_rate_limited_caller_is_refused_before_the_file_is_parsed(
-    bomb_client: TestClient,
+    bomb_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    jobs = bomb_client.app.state.jobs
+    parsed: list[str] = []
+    real_prepare = jobs.prepare
+
+    def counted(name: str, data: bytes):  # the real parser, counted
+        parsed.append(name)
+        return real_prepare(name, data)
+
+    monkeypatch.setattr(jobs, "prepare", counted)
     for _ in range(10):
         assert bomb_client.post("/api/v1/detect", json={"text": "Bonjou"}).status_code == 200
-    response, elapsed = _timed(bomb_client, "slow.pdf", pdf_bomb(3))
-    # Parsed, this file is a 422 after its whole 1 s CPU budget; unparsed, a fast 429.
+    response = _upload(bomb_client, "slow.pdf", pdf_bomb(3))
+    # parsed, this file would cost its whole 1 s CPU budget: refused, it is never opened
     assert response.status_code == 429, response.text
     assert response.json()["error"]["code"] == "rate_limited"
-    assert elapsed < 0.9
+    assert parsed == []
 
 
 def test_health_stays_fast_while_six_bombs_are_in_flight(bomb_client: TestClient) -> None:
