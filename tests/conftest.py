@@ -150,3 +150,29 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     taken = [p for p in directory.glob("*.png") if p.stat().st_mtime >= started]
     if taken:
         terminalreporter.write_line(f"screenshots ({len(taken)}): {directory}")
+
+
+# the longest files run first: at the end, under xdist, one of them would keep a worker busy alone
+LONGEST_FIRST = (
+    "tests/web/",
+    "tests/test_cli_walkthrough.py",
+    "tests/test_cli.py",
+    "tests/test_cli_documents.py",
+    "tests/compat/",
+    "tests/test_faults.py",
+    "tests/test_ratelimit_cluster.py",
+    "tests/test_multi_instance.py",
+    "tests/test_openapi_client.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A stable sort: those files first, in that order, each file's own order kept."""
+
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)
