@@ -155,40 +155,38 @@ function detectedLine(outcome) {
   return h("p", { id: "detected" }, text);
 }
 
-function unknownList(outcome) {
-  if (!outcome.unknown_words.length) return null;
-  const words = outcome.unknown_words.join(", ");
+// a list the reader should check, and what to do about it (same markup for each kind)
+function checkNotice(id, listKey, values, explainKey) {
   return h(
     "div",
     { class: "notice" },
-    h("p", { id: "unknown-words" }, t("translate.unknown_list", { words })),
-    h("p", { class: "hint" }, t("translate.unknown_explain")),
+    h("p", { id }, t(listKey, values)),
+    h("p", { class: "hint" }, t(explainKey)),
   );
+}
+
+function unknownList(outcome) {
+  if (!outcome.unknown_words.length) return null;
+  const words = outcome.unknown_words.join(", ");
+  return checkNotice("unknown-words", "translate.unknown_list", { words }, "translate.unknown_explain");
 }
 
 function guessedList(outcome) {
   const guessed = outcome.guessed_words || [];
   if (!guessed.length) return null;
-  return h(
-    "div",
-    { class: "notice" },
-    h("p", { id: "guessed-words" }, t("translate.guessed_list", { words: guessed.join(", ") })),
-    h("p", { class: "hint" }, t("translate.guessed_explain")),
-  );
+  const words = guessed.join(", ");
+  return checkNotice("guessed-words", "translate.guessed_list", { words }, "translate.guessed_explain");
 }
 
 function uncertainList(outcome) {
   const sentences = outcome.uncertain_sentences || [];
   if (!sentences.length) return null;
-  return h(
-    "div",
-    { class: "notice" },
-    h(
-      "p",
-      { id: "uncertain-sentences" },
-      t("translate.uncertain_list", { sentences: sentences.join(" ") }),
-    ),
-    h("p", { class: "hint" }, t("translate.uncertain_explain")),
+  const values = { sentences: sentences.join(" ") };
+  return checkNotice(
+    "uncertain-sentences",
+    "translate.uncertain_list",
+    values,
+    "translate.uncertain_explain",
   );
 }
 
